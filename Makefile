@@ -1,0 +1,50 @@
+# sluice — build and test entry points. `make test` is the full suite (what
+# CI runs via .ci/run); integration tests run against the private MariaDB
+# and PostgreSQL that scripts/dbs.sh starts (see internal/testdb).
+
+# A fresh shell may not have Go on PATH.
+export PATH := /usr/local/go/bin:$(PATH)
+
+GO ?= go
+
+.PHONY: deps dbs build lint unit integration test demo bench clean-dbs
+
+# Install MariaDB, PostgreSQL 15 and PostGIS if any is missing.
+deps:
+	scripts/deps.sh
+
+# Start the test servers (a no-op when they are up).
+dbs: deps
+	scripts/dbs.sh start
+
+build:
+	$(GO) build -o bin/sluice ./cmd/sluice
+
+# gofmt must have nothing to say (the servers' state in .dbs/ is not
+# walked); vet sees the integration tests too.
+lint:
+	@files="$$(find . -path ./.dbs -prune -o -path ./.git -prune -o -name '*.go' -print | xargs gofmt -l)" || exit 1; \
+	if [ -n "$$files" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$files"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags integration ./...
+
+unit:
+	$(GO) test ./...
+
+# scripts/dbs.sh env exports the servers' URLs, so non-default ports
+# (SLUICE_MYSQL_PORT, SLUICE_PG_PORT) reach the tests.
+integration: dbs
+	eval "$$(scripts/dbs.sh env)" && \
+	$(GO) test -tags integration -count=1 -timeout 20m ./...
+
+test: lint unit integration
+
+demo: dbs build
+	./scripts/demo.sh
+
+bench: dbs build
+	./bench/run.sh
+
+# Stop the test servers and remove their state directory.
+clean-dbs:
+	scripts/dbs.sh clean

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sluicedb/sluice/internal/config"
+	"github.com/sluicedb/sluice/internal/pipeline"
+)
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "sluice",
+		Short:         "Keep a PostgreSQL database in sync with MySQL or MariaDB",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &config.UsageError{Msg: err.Error() + "\nsee: " + c.CommandPath() + " --help"}
+	})
+	root.AddCommand(newRun(), newVersion())
+	return root
+}
+
+func newVersion() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			fmt.Fprintf(c.OutOrStdout(), "sluice %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			return nil
+		},
+	}
+}
+
+// runFlags are the flags of sluice run.
+type runFlags struct {
+	source, target, name, phases string
+	include, exclude, acks       []string
+	parallel                     int
+	chunkRows                    int64
+	conflict, caseP              string
+	zeroDate, badText            string
+	logFormat, logLevel          string
+	progressEvery                time.Duration
+}
+
+func newRun() *cobra.Command {
+	var f runFlags
+	c := &cobra.Command{
+		Use:   "run",
+		Short: "Run a sync task in the foreground: schema, full load (incremental: coming)",
+		Long: `Run a sync task in the foreground.
+
+Each source database becomes a PostgreSQL schema of the same name (lower-cased)
+in the target database. The schema phase creates tables, keys and comments; the
+full phase copies every selected row from one consistent snapshot, tables in
+parallel and big tables in primary-key ranges, then builds secondary indexes,
+sets identity sequences and adds foreign keys. sluice's own state lives in the
+schema "sluice" of the target: a killed run resumes where it stopped, without
+redoing finished chunks.
+
+Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
+3 precheck failed (the report says what to fix).`,
+		Example: `  sluice run --source mysql://root:secret@127.0.0.1:3306 \
+      --target postgres://postgres@127.0.0.1:5432/app --include shop.* --phases schema,full
+
+  # a table without a primary key must be acknowledged
+  sluice run --source mysql://… --target postgres://… --include logs.* \
+      --phases schema,full --ack table-without-key`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			task, err := f.task()
+			if err != nil {
+				return err
+			}
+			log, err := newLogger(f.logFormat, f.logLevel)
+			if err != nil {
+				return err
+			}
+			r := &pipeline.Runner{Task: task, Log: log, Out: os.Stderr}
+			return r.Run(c.Context())
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&f.source, "source", "", "source URL: mysql://user:password@host:port (password also from $SLUICE_SOURCE_PASSWORD)")
+	fl.StringVar(&f.target, "target", "", "target URL: postgres://user:password@host:port/dbname?sslmode=… (password also from $SLUICE_TARGET_PASSWORD)")
+	fl.StringArrayVar(&f.include, "include", nil, "db.table pattern to sync, * and ? globs (repeatable; default: every non-system database)")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "db.table pattern to leave out (repeatable)")
+	fl.StringVar(&f.phases, "phases", "", "phases to run, comma-separated: schema,full,incremental (default all)")
+	fl.StringVar(&f.name, "name", "default", "task name: keys the task's state in the target's sluice schema")
+	fl.IntVar(&f.parallel, "parallel", 4, "snapshot readers and COPY writers")
+	fl.Int64Var(&f.chunkRows, "chunk-rows", 100000, "rows per primary-key range of a big table")
+	fl.StringArrayVar(&f.acks, "ack", nil, "acknowledge a precheck warning by id, e.g. table-without-key (repeatable)")
+	fl.StringVar(&f.conflict, "conflict", "error", "when target tables exist: error")
+	fl.StringVar(&f.caseP, "case", "default", "target name case policy: default (lower-case)")
+	fl.StringVar(&f.zeroDate, "zero-date", "-infinity", "zero dates in NOT NULL columns: -infinity or fail (nullable columns get NULL)")
+	fl.StringVar(&f.badText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fl.DurationVar(&f.progressEvery, "progress-interval", 5*time.Second, "interval of progress lines when stderr is not a terminal")
+	return c
+}
+
+func (f *runFlags) task() (*config.Task, error) {
+	src, err := config.ParseSource(f.source)
+	if err != nil {
+		return nil, err
+	}
+	dst, err := config.ParseTarget(f.target)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := config.NewSelection(f.include, f.exclude)
+	if err != nil {
+		return nil, err
+	}
+	phases, err := config.ParsePhases(f.phases)
+	if err != nil {
+		return nil, err
+	}
+	acks := map[string]bool{}
+	for _, a := range f.acks {
+		for _, id := range strings.Split(a, ",") {
+			acks[strings.TrimSpace(id)] = true
+		}
+	}
+	t := &config.Task{Name: f.name, Source: src, Target: dst, Selection: sel, Phases: phases,
+		Parallel: f.parallel, ChunkRows: f.chunkRows, Acks: acks, Conflict: f.conflict, Case: f.caseP,
+		ZeroDate: f.zeroDate, BadText: f.badText, ProgressEvery: f.progressEvery}
+	if f.progressEvery <= 0 {
+		return nil, &config.UsageError{Msg: "--progress-interval must be positive"}
+	}
+	return t, t.Validate()
+}
+
+func newLogger(format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, &config.UsageError{Msg: fmt.Sprintf("--log-level %q: use debug, info, warn or error", level)}
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	}
+	return nil, &config.UsageError{Msg: fmt.Sprintf("--log-format %q: use text or json", format)}
+}

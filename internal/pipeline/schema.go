@@ -1,0 +1,94 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sluicedb/sluice/internal/schema"
+	"github.com/sluicedb/sluice/internal/sink"
+)
+
+func (t *task) options() schema.Options { return schema.Options{PostGIS: t.dst.PostGIS} }
+
+// schemaPhase creates the target schemas and tables this task has not
+// created yet, all in one transaction.
+func (t *task) schemaPhase(ctx context.Context) error {
+	created, err := t.dst.CreatedTables(ctx, t.Task.Name)
+	if err != nil {
+		return err
+	}
+	var prelude []string
+	if t.createPostGIS {
+		prelude = append(prelude, "CREATE EXTENSION IF NOT EXISTS postgis")
+	}
+	schemas := map[string]bool{}
+	var ddl []sink.TableDDL
+	for _, tb := range t.tables {
+		if created[ref(tb)] {
+			continue
+		}
+		if !schemas[tb.TargetSchema] {
+			schemas[tb.TargetSchema] = true
+			prelude = append(prelude, schema.CreateSchema(tb.TargetSchema))
+		}
+		stmts, notes, err := schema.CreateTable(tb, t.options())
+		if err != nil {
+			return fmt.Errorf("schema sync of %s: %w", tb, err)
+		}
+		t.logNotes(notes)
+		ddl = append(ddl, sink.TableDDL{Ref: ref(tb), Statements: stmts})
+	}
+	if len(ddl) == 0 {
+		t.Log.Info("schema sync: every table exists already (created by this task)")
+		return nil
+	}
+	if err := t.dst.CreateTables(ctx, t.Task.Name, prelude, ddl); err != nil {
+		return err
+	}
+	t.Log.Info("schema sync done", "tables", len(ddl), "schemas", len(schemas))
+	return nil
+}
+
+// adoptTables records target tables the user created (no schema phase) so
+// the full load can track their chunks.
+func (t *task) adoptTables(ctx context.Context) error {
+	created, err := t.dst.CreatedTables(ctx, t.Task.Name)
+	if err != nil {
+		return err
+	}
+	var refs, missing []sink.TableRef
+	var ddl []sink.TableDDL
+	for _, tb := range t.tables {
+		if !created[ref(tb)] {
+			refs = append(refs, ref(tb))
+			ddl = append(ddl, sink.TableDDL{Ref: ref(tb)})
+		}
+	}
+	existing, err := t.dst.ExistingTables(ctx, refs)
+	if err != nil {
+		return err
+	}
+	have := map[sink.TableRef]bool{}
+	for _, e := range existing {
+		have[e] = true
+	}
+	for _, r := range refs {
+		if !have[r] {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the full load needs the target tables, and %s.%s does not exist (and %d more); run with --phases schema,full to create them",
+			missing[0].TargetSchema, missing[0].TargetTable, len(missing)-1)
+	}
+	if len(ddl) == 0 {
+		return nil
+	}
+	return t.dst.CreateTables(ctx, t.Task.Name, nil, ddl)
+}
+
+func (t *task) logNotes(notes []schema.Note) {
+	for _, n := range notes {
+		t.Log.Warn("schema note", "table", n.Table, "column", n.Column, "note", n.Message)
+	}
+}

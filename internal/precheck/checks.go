@@ -1,0 +1,159 @@
+package precheck
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sluicedb/sluice/internal/schema"
+	"github.com/sluicedb/sluice/internal/sink"
+	"github.com/sluicedb/sluice/internal/source"
+)
+
+// Check ids. They are stable: users put them in --ack and scripts match them.
+const (
+	IDSourceConnect    = "source-connect"
+	IDTargetConnect    = "target-connect"
+	IDSelectionEmpty   = "selection-empty"
+	IDUnsupportedType  = "unsupported-type"
+	IDTableWithoutKey  = "table-without-key"
+	IDTargetExists     = "target-table-exists"
+	IDTargetEncoding   = "target-encoding"
+	IDTargetPrivileges = "target-privileges"
+	IDNameTooLong      = "name-too-long"
+	IDNameCollision    = "name-collision"
+	IDGeometryAsBytea  = "geometry-as-bytea"
+	IDSystemVersioned  = "system-versioned-table"
+)
+
+// Input is what the checks look at. A nil Source or Sink means the
+// connection failed with SourceErr or SinkErr.
+type Input struct {
+	Source    *source.Source
+	SourceErr error
+	Sink      *sink.Sink
+	SinkErr   error
+	Tables    []*schema.Table
+	Problems  []source.ColumnProblem
+	Include   []string // the patterns, for messages
+	// Created holds tables this task already created (a resumed run): they
+	// are not conflicts.
+	Created map[sink.TableRef]bool
+	// CreatesTables is set when the schema phase runs.
+	CreatesTables bool
+}
+
+// Run performs the checks and returns the report. The error is for a check
+// that could not run at all (a query failing mid-way), not for a failed check.
+func Run(ctx context.Context, in Input) (*Report, error) {
+	r := &Report{}
+	if in.SourceErr != nil {
+		r.Add(IDSourceConnect, Error, "", in.SourceErr.Error(), "fix --source (mysql://user:password@host:port) or start the server")
+	}
+	if in.SinkErr != nil {
+		r.Add(IDTargetConnect, Error, "", in.SinkErr.Error(), "fix --target (postgres://user:password@host:port/dbname) or start the server")
+	}
+	if in.Source == nil || in.Sink == nil {
+		return r, nil
+	}
+	if len(in.Tables) == 0 {
+		pats := "every database"
+		if len(in.Include) > 0 {
+			pats = strings.Join(in.Include, ", ")
+		}
+		r.Add(IDSelectionEmpty, Error, "", fmt.Sprintf("no table on the source matches %s", pats),
+			"check the database and table names in --include (db.table globs, e.g. shop.*) against SHOW DATABASES / SHOW TABLES")
+	}
+	for _, p := range in.Problems {
+		r.Add(IDUnsupportedType, Error, p.Table+"."+p.Column, p.Err.Error(), "exclude the table with --exclude "+p.Table+", or change the column's type on the source")
+	}
+	checkTables(r, in)
+	if err := checkTarget(ctx, r, in); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func checkTables(r *Report, in Input) {
+	targets := map[string]string{} // target name → source name
+	for _, t := range in.Tables {
+		if t.Key() == nil {
+			r.Add(IDTableWithoutKey, Warning, t.String(),
+				"the table has neither a primary key nor a NOT NULL unique key: it is copied by one reader without key ranges, and change apply will have to match whole rows (duplicate rows stay duplicates)",
+				fmt.Sprintf("add a primary key on the source (ALTER TABLE %s ADD PRIMARY KEY (…))", t))
+		}
+		if t.SystemVersioned {
+			r.Add(IDSystemVersioned, Warning, t.String(),
+				"the table is WITH SYSTEM VERSIONING: only its current rows are copied, its history and the hidden row_start/row_end columns are not",
+				"exclude the table with --exclude "+t.String()+" if you need its history")
+		}
+		hasGeo := false
+		names := map[string]string{}
+		for _, c := range t.Columns {
+			hasGeo = hasGeo || c.Kind == schema.KindGeometry
+			checkName(r, t.String()+"."+c.Name, c.TargetName)
+			if prev, ok := names[c.TargetName]; ok {
+				r.Add(IDNameCollision, Error, t.String(), fmt.Sprintf("columns %q and %q both become %q in PostgreSQL", prev, c.Name, c.TargetName),
+					"rename one of the columns on the source")
+			}
+			names[c.TargetName] = c.Name
+		}
+		if hasGeo && !in.Sink.PostGIS {
+			r.Add(IDGeometryAsBytea, Warning, t.String(),
+				"PostGIS is not installed in the target database: geometry columns are stored as bytea (EWKB bytes), not as geometry",
+				"install PostGIS (apt-get install postgresql-15-postgis-3) and run CREATE EXTENSION postgis in the target database")
+		}
+		checkName(r, t.String(), t.TargetName)
+		checkName(r, t.Database, t.TargetSchema)
+		full := t.TargetSchema + "." + t.TargetName
+		if prev, ok := targets[full]; ok {
+			r.Add(IDNameCollision, Error, t.String(), fmt.Sprintf("tables %s and %s both become %s in PostgreSQL", prev, t, full),
+				"exclude one of them with --exclude, or rename one on the source")
+		}
+		targets[full] = t.String()
+	}
+}
+
+// checkName reports a PostgreSQL identifier over 63 bytes (it would be truncated).
+func checkName(r *Report, object, target string) {
+	if len(target) > 63 {
+		r.Add(IDNameTooLong, Error, object, fmt.Sprintf("the name %q is %d bytes; PostgreSQL truncates names to 63 bytes", target, len(target)),
+			"rename the object on the source to 63 bytes or fewer, or exclude it")
+	}
+}
+
+func checkTarget(ctx context.Context, r *Report, in Input) error {
+	if in.Sink.Encoding != "UTF8" {
+		r.Add(IDTargetEncoding, Error, "", fmt.Sprintf("the target database's encoding is %s; text from MySQL needs UTF8", in.Sink.Encoding),
+			"create the target database with ENCODING 'UTF8' (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0)")
+	}
+	var canCreate bool
+	if err := in.Sink.Pool.QueryRow(ctx, `SELECT has_database_privilege(current_database(), 'CREATE')`).Scan(&canCreate); err != nil {
+		return fmt.Errorf("checking target privileges: %w", err)
+	}
+	if !canCreate && in.CreatesTables {
+		r.Add(IDTargetPrivileges, Error, in.Sink.Addr(), "the target account may not create schemas in the target database",
+			"GRANT CREATE ON DATABASE <db> TO <user>; (or connect as the database owner)")
+	}
+	if !in.CreatesTables {
+		return nil
+	}
+	var refs []sink.TableRef
+	for _, t := range in.Tables {
+		ref := sink.TableRef{SourceDB: t.Database, SourceTable: t.Name, TargetSchema: t.TargetSchema, TargetTable: t.TargetName}
+		if !in.Created[ref] {
+			refs = append(refs, ref)
+		}
+	}
+	existing, err := in.Sink.ExistingTables(ctx, refs)
+	if err != nil {
+		return err
+	}
+	for _, e := range existing {
+		r.Add(IDTargetExists, Error, e.TargetSchema+"."+e.TargetTable,
+			fmt.Sprintf("the target table %s.%s (for %s.%s) already exists and --conflict is error", e.TargetSchema, e.TargetTable, e.SourceDB, e.SourceTable),
+			fmt.Sprintf("drop it (DROP TABLE %s) if it is left over, or exclude the source table with --exclude %s.%s",
+				schema.QualifiedName(e.TargetSchema, e.TargetTable), e.SourceDB, e.SourceTable))
+	}
+	return nil
+}

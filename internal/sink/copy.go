@@ -1,0 +1,51 @@
+package sink
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CopyChunk loads one chunk with COPY (binary format) and marks it done.
+//
+// Invariant: the chunk's rows and its done mark commit in one transaction,
+// so a killed run never redoes a finished chunk and never keeps half of an
+// interrupted one.
+//
+// The load session turns off triggers and FK checks with
+// session_replication_role = replica when the account may, and commits
+// asynchronously: a crash of PostgreSQL loses the rows and the mark together.
+func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int, cols []string,
+	src pgx.CopyFromSource, bytes func() int64) (int64, error) {
+	var n int64
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
+		}
+		if s.ReplicaRole {
+			if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+				return err
+			}
+		}
+		var err error
+		n, err = tx.CopyFrom(ctx, pgx.Identifier{ref.TargetSchema, ref.TargetTable}, cols, src)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE sluice.chunk SET done_at = now(), rows = $5, bytes = $6
+			WHERE task = $1 AND source_db = $2 AND source_table = $3 AND seq = $4 AND done_at IS NULL`,
+			task, ref.SourceDB, ref.SourceTable, int32(seq), n, bytes())
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return fmt.Errorf("chunk %d is already marked done by another run of task %s", seq, task)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("copying %s.%s chunk %d: %w", ref.SourceDB, ref.SourceTable, seq, err)
+	}
+	return n, nil
+}
