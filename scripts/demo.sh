@@ -9,7 +9,7 @@ eval "$(scripts/dbs.sh env)"
 
 MYSQL_PORT=${SLUICE_MYSQL_PORT:-33061}
 PG_PORT=${SLUICE_PG_PORT:-54321}
-my() { mariadb -h127.0.0.1 -P"$MYSQL_PORT" -uroot "$@"; }
+my() { mariadb --default-character-set=utf8mb4 -h127.0.0.1 -P"$MYSQL_PORT" -uroot "$@"; }
 pg() { psql -X -q -v ON_ERROR_STOP=1 -h127.0.0.1 -p"$PG_PORT" -U postgres "$@"; }
 
 CUSTOMERS=${DEMO_CUSTOMERS:-100000}

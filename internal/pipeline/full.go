@@ -45,7 +45,7 @@ func (t *task) fullPhase(ctx context.Context) error {
 		t.Log.Info("resuming the full load from its stored chunk plan", "snapshot_position", t.state.Snapshot.String())
 	}
 	tracker := progress.NewTracker()
-	jobs, err := t.jobs(plan, tracker)
+	jobs, loads, err := t.jobs(plan, tracker)
 	if err != nil {
 		return err
 	}
@@ -62,6 +62,7 @@ func (t *task) fullPhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	t.reportFixes(loads)
 	if err := t.postLoad(ctx); err != nil {
 		return err
 	}
@@ -110,14 +111,16 @@ func (t *task) planChunks(ctx context.Context, snap *source.Snapshot) ([]sink.Ch
 
 // jobs turns the plan into copy jobs, biggest tables first so the long
 // tails overlap, and registers every table with the progress tracker.
-func (t *task) jobs(plan []sink.ChunkPlan, tracker *progress.Tracker) ([]job, error) {
+func (t *task) jobs(plan []sink.ChunkPlan, tracker *progress.Tracker) ([]job, []*loadTable, error) {
 	byRef := map[sink.TableRef]*loadTable{}
+	var loads []*loadTable
 	for _, tb := range t.tables {
 		lt, err := t.loadTable(tb)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		byRef[ref(tb)] = lt
+		loads = append(loads, lt)
 	}
 	type counts struct{ chunks, done, rows, bytes int64 }
 	per := map[*loadTable]*counts{}
@@ -125,7 +128,7 @@ func (t *task) jobs(plan []sink.ChunkPlan, tracker *progress.Tracker) ([]job, er
 	for _, p := range plan {
 		lt := byRef[p.Table]
 		if lt == nil {
-			return nil, fmt.Errorf("the stored chunk plan of task %s has table %s.%s, which is no longer selected; run with the same --include/--exclude as before, or use a new --name",
+			return nil, nil, fmt.Errorf("the stored chunk plan of task %s has table %s.%s, which is no longer selected; run with the same --include/--exclude as before, or use a new --name",
 				t.Task.Name, p.Table.SourceDB, p.Table.SourceTable)
 		}
 		c := per[lt]
@@ -142,11 +145,11 @@ func (t *task) jobs(plan []sink.ChunkPlan, tracker *progress.Tracker) ([]job, er
 		}
 		lo, err := source.DecodeBounds(p.Lo)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		hi, err := source.DecodeBounds(p.Hi)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		jobs = append(jobs, job{lt: lt, chunk: source.Chunk{Seq: p.Seq, Lo: lo, Hi: hi}})
 	}
@@ -154,12 +157,24 @@ func (t *task) jobs(plan []sink.ChunkPlan, tracker *progress.Tracker) ([]job, er
 		lt := byRef[ref(tb)]
 		c := per[lt]
 		if c == nil {
-			return nil, fmt.Errorf("table %s is selected but not in the stored chunk plan of task %s; use a new --name for a new selection", tb, t.Task.Name)
+			return nil, nil, fmt.Errorf("table %s is selected but not in the stored chunk plan of task %s; use a new --name for a new selection", tb, t.Task.Name)
 		}
 		lt.progress = tracker.Table(tb.String(), max(tb.Rows, c.rows), c.chunks, c.done, c.rows, c.bytes)
 	}
 	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].lt.table.Rows > jobs[j].lt.table.Rows })
-	return jobs, nil
+	return jobs, loads, nil
+}
+
+// reportFixes logs, per table, the values a policy changed (zero dates,
+// stripped text), so nothing is changed silently.
+func (t *task) reportFixes(loads []*loadTable) {
+	for _, lt := range loads {
+		for i := range lt.fixes {
+			if n := lt.fixes[i].Load(); n > 0 {
+				t.Log.Warn("values changed by policy", "table", lt.table.String(), "what", fixNames[i], "values", n)
+			}
+		}
+	}
 }
 
 func (t *task) loadTable(tb *schema.Table) (*loadTable, error) {

@@ -61,8 +61,12 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 		if len(in.Include) > 0 {
 			pats = strings.Join(in.Include, ", ")
 		}
-		r.Add(IDSelectionEmpty, Error, "", fmt.Sprintf("no table on the source matches %s", pats),
-			"check the database and table names in --include (db.table globs, e.g. shop.*) against SHOW DATABASES / SHOW TABLES")
+		dbs, err := in.Source.Databases(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.Add(IDSelectionEmpty, Error, "", fmt.Sprintf("no table on the source matches %s (databases on the source: %s)", pats, strings.Join(dbs, ", ")),
+			"check the database and table names in --include (db.table globs, e.g. shop.*); the account sees only tables it has SELECT on")
 	}
 	for _, p := range in.Problems {
 		r.Add(IDUnsupportedType, Error, p.Table+"."+p.Column, p.Err.Error(), "exclude the table with --exclude "+p.Table+", or change the column's type on the source")
@@ -105,12 +109,16 @@ func checkTables(r *Report, in Input) {
 		}
 		checkName(r, t.String(), t.TargetName)
 		checkName(r, t.Database, t.TargetSchema)
-		full := t.TargetSchema + "." + t.TargetName
-		if prev, ok := targets[full]; ok {
-			r.Add(IDNameCollision, Error, t.String(), fmt.Sprintf("tables %s and %s both become %s in PostgreSQL", prev, t, full),
-				"exclude one of them with --exclude, or rename one on the source")
+		// Tables and indexes share one namespace per PostgreSQL schema, and
+		// CREATE … IF NOT EXISTS would silently skip a taken name.
+		for _, rel := range schema.Relations(t, schema.Options{PostGIS: in.Sink.PostGIS}) {
+			full := t.TargetSchema + "." + rel
+			if prev, ok := targets[full]; ok && prev != t.String() {
+				r.Add(IDNameCollision, Error, t.String(), fmt.Sprintf("%s and %s both need the name %s in PostgreSQL (tables and indexes share one namespace per schema)", prev, t, full),
+					"exclude one of the tables with --exclude, or rename the table or index on the source")
+			}
+			targets[full] = t.String()
 		}
-		targets[full] = t.String()
 	}
 }
 
@@ -138,10 +146,16 @@ func checkTarget(ctx context.Context, r *Report, in Input) error {
 	if !in.CreatesTables {
 		return nil
 	}
+	// Every relation schema sync creates must be free: the tables and the
+	// indexes (which share the schema's namespace).
 	var refs []sink.TableRef
 	for _, t := range in.Tables {
 		ref := sink.TableRef{SourceDB: t.Database, SourceTable: t.Name, TargetSchema: t.TargetSchema, TargetTable: t.TargetName}
-		if !in.Created[ref] {
+		if in.Created[ref] {
+			continue
+		}
+		for _, rel := range schema.Relations(t, schema.Options{PostGIS: in.Sink.PostGIS}) {
+			ref.TargetTable = rel
 			refs = append(refs, ref)
 		}
 	}
@@ -149,11 +163,21 @@ func checkTarget(ctx context.Context, r *Report, in Input) error {
 	if err != nil {
 		return err
 	}
+	// One result per source table, naming every taken relation.
+	var order []string
+	taken := map[string][]string{}
 	for _, e := range existing {
-		r.Add(IDTargetExists, Error, e.TargetSchema+"."+e.TargetTable,
-			fmt.Sprintf("the target table %s.%s (for %s.%s) already exists and --conflict is error", e.TargetSchema, e.TargetTable, e.SourceDB, e.SourceTable),
-			fmt.Sprintf("drop it (DROP TABLE %s) if it is left over, or exclude the source table with --exclude %s.%s",
-				schema.QualifiedName(e.TargetSchema, e.TargetTable), e.SourceDB, e.SourceTable))
+		src := e.SourceDB + "." + e.SourceTable
+		if taken[src] == nil {
+			order = append(order, src)
+		}
+		taken[src] = append(taken[src], schema.QualifiedName(e.TargetSchema, e.TargetTable))
+	}
+	for _, src := range order {
+		names := strings.Join(taken[src], ", ")
+		r.Add(IDTargetExists, Error, src,
+			fmt.Sprintf("the target already has %s, which schema sync of %s would create; --conflict is error", names, src),
+			fmt.Sprintf("drop what is left over (DROP TABLE / DROP INDEX %s), or exclude the source table with --exclude %s", names, src))
 	}
 	return nil
 }

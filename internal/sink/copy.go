@@ -33,7 +33,7 @@ func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int
 		if err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE sluice.chunk SET done_at = now(), rows = $5, bytes = $6
+		tag, err := tx.Exec(ctx, `UPDATE sluice.chunk SET done_at = clock_timestamp(), rows = $5, bytes = $6
 			WHERE task = $1 AND source_db = $2 AND source_table = $3 AND seq = $4 AND done_at IS NULL`,
 			task, ref.SourceDB, ref.SourceTable, int32(seq), n, bytes())
 		if err != nil {

@@ -153,21 +153,30 @@ func (s *Sink) CreatedTables(ctx context.Context, task string) (map[TableRef]boo
 	return out, rows.Err()
 }
 
-// ExistingTables returns which of the given schema.table names already exist.
+// ExistingTables returns which of the given relations (TargetSchema.TargetTable)
+// already exist in the target, in one query.
 func (s *Sink) ExistingTables(ctx context.Context, refs []TableRef) ([]TableRef, error) {
-	var out []TableRef
-	for _, r := range refs {
-		var exists bool
-		err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-			WHERE n.nspname = $1 AND c.relname = $2)`, r.TargetSchema, r.TargetTable).Scan(&exists)
-		if err != nil {
-			return nil, fmt.Errorf("looking for existing target tables: %w", err)
-		}
-		if exists {
-			out = append(out, r)
-		}
+	schemas := make([]string, len(refs))
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		schemas[i], names[i] = r.TargetSchema, r.TargetTable
 	}
-	return out, nil
+	rows, err := s.Pool.Query(ctx, `SELECT x.i FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(s, t, i)
+		WHERE EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = x.s AND c.relname = x.t) ORDER BY x.i`, schemas, names)
+	if err != nil {
+		return nil, fmt.Errorf("looking for existing target tables: %w", err)
+	}
+	defer rows.Close()
+	var out []TableRef
+	for rows.Next() {
+		var i int64
+		if err := rows.Scan(&i); err != nil {
+			return nil, err
+		}
+		out = append(out, refs[i-1])
+	}
+	return out, rows.Err()
 }
 
 // SaveSnapshot records the snapshot position and the chunk plan in one

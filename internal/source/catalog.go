@@ -93,6 +93,25 @@ func (s *Source) listTables(ctx context.Context, sel Selector) ([]*schema.Table,
 	return tables, dbs, rows.Err()
 }
 
+// Databases lists the databases the account can see, system ones excluded.
+func (s *Source) Databases(ctx context.Context) ([]string, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT SCHEMA_NAME FROM information_schema.SCHEMATA
+		WHERE SCHEMA_NAME NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("listing source databases: %w", err)
+	}
+	defer rows.Close()
+	var dbs []string
+	for rows.Next() {
+		var db string
+		if err := rows.Scan(&db); err != nil {
+			return nil, err
+		}
+		dbs = append(dbs, db)
+	}
+	return dbs, rows.Err()
+}
+
 // inList renders "?, ?, ?" for n parameters.
 func inList(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
