@@ -9,7 +9,7 @@ import (
 type Options struct {
 	// PostGIS is set when the postgis extension is installed in the target:
 	// GEOMETRY columns become geometry(...) and SPATIAL indexes gist indexes.
-	// Without it they are bytea (MySQL's SRID + WKB bytes) and not indexed.
+	// Without it they are bytea (the same EWKB bytes: SRID flag and SRID inside the WKB) and not indexed.
 	PostGIS bool
 }
 

@@ -14,6 +14,7 @@ const (
 	decUTF8   decode = iota // utf8mb4, utf8mb3, utf8, binary: already UTF-8, validated
 	decASCII                // ascii: a byte above 0x7F is invalid
 	decLatin1               // latin1: MySQL's cp1252 table (latin1Table)
+	decNone                 // a charset the binlog path cannot decode: binlog values are an error
 )
 
 // charset maps a MySQL character set name to its binlog decoding. An empty
@@ -33,8 +34,11 @@ func (c *Converter) charset(name string, required bool) (decode, error) {
 		}
 		return 0, c.errorf("the column has no character set in the schema; the catalog reader must fill Charset from information_schema")
 	}
-	return 0, c.errorf("character set %s is not supported on the binlog path (supported: utf8mb4, utf8mb3, utf8, latin1, ascii, binary); "+
+	// The snapshot still works (the server converts to utf8mb4); only a
+	// binlog value of this column is an error, raised when it arrives.
+	c.csErr = c.errorf("character set %s is not supported on the binlog path (supported: utf8mb4, utf8mb3, utf8, latin1, ascii, binary); "+
 		"convert the column to utf8mb4 (ALTER TABLE ... CONVERT TO CHARACTER SET utf8mb4) or exclude it", name)
+	return decNone, nil
 }
 
 // latin1High is MySQL's latin1 (strings/ctype-latin1.cc, cs_to_uni) for bytes

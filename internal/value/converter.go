@@ -53,6 +53,7 @@ type Converter struct {
 	width    int    // opInt: bytes; opBit: bits; opBinary: fixed length (0 = variable); opDecimal: scale
 	trim     bool   // opText: CHAR(n), trailing spaces are not part of the value
 	cs       decode // opText, opJSON: how binlog bytes become UTF-8
+	csErr    error  // decNone: the error every binlog value of the column gets
 
 	members   []string       // opEnum, opSet: labels in definition order
 	boxed     []any          // opEnum, opSet: 1-based index → label as any ("" at 0), returned without allocating

@@ -16,7 +16,8 @@ import "strings"
 //
 // Output is the JSON text as a string, which pgx sends to jsonb as it is;
 // jsonb parses and normalises it, so the two renderings land as the same
-// jsonb value. An empty value becomes "null" — MySQL itself reads an empty
+// jsonb value — provided the binlog reader sets RenderJSONAsMySQLText, since
+// jsonb keeps 1.0 and 1 apart. An empty value becomes "null" — MySQL itself reads an empty
 // binary JSON value as the JSON null literal. jsonb cannot store U+0000, so a
 // \u0000 escape is rejected like a NUL byte in text (stripped under
 // BadTextStrip).
@@ -31,6 +32,9 @@ func (c *Converter) json(p path, v any) (any, Fix, error) {
 	}
 	if len(b) == 0 {
 		return "null", 0, nil
+	}
+	if p == binlogPath && c.cs == decNone {
+		return nil, 0, c.csErr
 	}
 	if p == binlogPath && c.cs == decLatin1 && !isASCII(b) {
 		b = latin1ToUTF8(b)

@@ -67,7 +67,7 @@ func (p BadTextPolicy) String() string {
 // ParseZeroDatePolicy parses "-infinity" or "fail".
 func ParseZeroDatePolicy(s string) (ZeroDatePolicy, error) {
 	switch strings.ToLower(s) {
-	case "-infinity", "neg-infinity":
+	case "-infinity":
 		return ZeroDateNegInfinity, nil
 	case "fail":
 		return ZeroDateFail, nil

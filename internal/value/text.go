@@ -32,6 +32,8 @@ func (c *Converter) text(p path, v any) (any, Fix, error) {
 			}
 		case decASCII:
 			ascii = true
+		case decNone:
+			return nil, 0, c.csErr
 		}
 	}
 	if c.trim {
