@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -21,7 +22,14 @@ func TestBadInput(t *testing.T) {
 	role := "noright_" + norights.Name[len(norights.Name)-8:]
 	norights.Exec(t, "CREATE ROLE "+role+" LOGIN", "REVOKE CREATE ON DATABASE "+norights.Name+" FROM PUBLIC",
 		"REVOKE CREATE ON SCHEMA public FROM PUBLIC")
-	t.Cleanup(func() { norights.Exec(t, "DROP OWNED BY "+role, "DROP ROLE "+role) })
+	t.Cleanup(func() {
+		// t.Context() is done in cleanups.
+		for _, q := range []string{"DROP OWNED BY " + role, "DROP ROLE " + role} {
+			if _, err := norights.Pool.Exec(context.Background(), q); err != nil {
+				t.Errorf("%s: %v", q, err)
+			}
+		}
+	})
 	noRightsURL := strings.Replace(norights.URL, "postgres@", role+"@", 1)
 
 	fresh := func() *testdb.PGDB { return testdb.Postgres(t) }
