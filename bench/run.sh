@@ -9,40 +9,48 @@
 #    size (--rebuild forces a rebuild): database sbtest with BENCH_TABLES
 #    sysbench oltp tables of BENCH_ROWS rows, and database widedb with one
 #    wide table (bench/widedb.sql) of BENCH_WIDE_ROWS rows.
-# 2. Three timed copies of sbtest.* and widedb.*, each into a fresh
-#    PostgreSQL database:
-#      bench_sluice    bin/sluice run --phases schema,full (one invocation)
-#      bench_pipe      mariadb --batch --raw | psql COPY, one table at a time,
-#                      into tables created beforehand (untimed) from sluice's
-#                      DDL without secondary indexes
-#      bench_pgloader  pgloader with default settings, once per database
-# 3. Row counts of every target table against the source; a mismatch fails
-#    the run (exit 1) after the table is printed.
+# 2. Timed copies of sbtest.* and widedb.*, each into a fresh PostgreSQL
+#    database:
+#      bench_sluice          bin/sluice run --phases schema,full (one run)
+#      bench_pipe            mariadb --batch --raw | psql COPY, one table at
+#                            a time, into tables created beforehand
+#                            (untimed) from sluice's DDL without secondary
+#                            indexes; then those indexes, timed apart
+#      bench_pgloader        pgloader, default settings, once per database
+#      bench_pgloader_tuned  the same with a bigger Lisp heap (Debian's
+#                            pgloader runs out of its 1 GiB heap here)
+# 3. Row counts of every target table against the source; a mismatch for
+#    sluice or the raw pipe fails the run (exit 1) after the table is
+#    printed. The values in sluice's and the pipe's targets are compared
+#    too (a checksum per table).
 # 4. The results, printed and written to bench/out/results-<stamp>.md; the
 #    tools' logs go to bench/out/<stamp>/.
 #
-# Environment (defaults in brackets):
-#   BENCH_ROWS         rows per sysbench table                    [1000000]
-#   BENCH_TABLES       number of sysbench tables                  [4]
-#   BENCH_WIDE_ROWS    rows of widedb.wide                        [BENCH_ROWS]
-#   BENCH_PARALLEL     sluice --parallel                          [sluice's default]
-#   BENCH_TOOLS        which copies to run, comma-separated       [sluice,pipe,pgloader]
-#   BENCH_TIMEOUT      seconds before one tool run is killed      [3600]
-#   BENCH_KEEP=1       keep the target databases after a good run [0: drop them]
-#   BENCH_PGLOADER_MYSQL  pgloader's source URL, without database [mysql://root@127.0.0.1:33061]
-#   SLUICE_MYSQL_PORT  harness MariaDB port                       [33061]
-#   SLUICE_PG_PORT     harness PostgreSQL port                    [54321]
+# Environment [default]:
+#   BENCH_ROWS            rows per sysbench table              [1000000]
+#   BENCH_TABLES          number of sysbench tables            [4]
+#   BENCH_WIDE_ROWS       rows of widedb.wide                  [BENCH_ROWS]
+#   BENCH_PARALLEL        sluice --parallel                    [sluice's default]
+#   BENCH_TOOLS           the copies to run, comma-separated   [sluice,pipe,pgloader,pgloader_tuned]
+#   BENCH_PGLOADER_TUNED  pgloader options of pgloader_tuned   [--dynamic-space-size 4096]
+#   BENCH_PGLOADER_MYSQL  pgloader's source URL, no database   [mysql://root@127.0.0.1:33061]
+#   BENCH_TIMEOUT         seconds before a tool run is killed  [3600]
+#   BENCH_KEEP=1          keep the target databases            [0: dropped after a good run]
+#   BENCH_STRICT=1        a failed pgloader run fails the run  [0: flagged only]
+#   SLUICE_MYSQL_PORT     harness MariaDB port                 [33061]
+#   SLUICE_PG_PORT        harness PostgreSQL port              [54321]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+SELF="$(realpath "$0")"
+cd "$(dirname "$SELF")/.."
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "$SELF" | sed '$d; s/^# \{0,1\}//'; }
 
 REBUILD=0
 for arg in "$@"; do
   case "$arg" in
     --rebuild) REBUILD=1 ;;
     -h | --help) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
+    *) echo "usage: $0 [--rebuild]   (--help explains)" >&2; exit 2 ;;
   esac
 done
 
@@ -50,7 +58,7 @@ ROWS="${BENCH_ROWS:-1000000}"
 TABLES="${BENCH_TABLES:-4}"
 WIDE_ROWS="${BENCH_WIDE_ROWS:-$ROWS}"
 PARALLEL="${BENCH_PARALLEL:-}"
-TOOLS=",${BENCH_TOOLS:-sluice,pipe,pgloader},"
+TOOLS=",${BENCH_TOOLS:-sluice,pipe,pgloader,pgloader_tuned},"
 TIMEOUT="${BENCH_TIMEOUT:-3600}"
 KEEP="${BENCH_KEEP:-0}"
 MYSQL_PORT="${SLUICE_MYSQL_PORT:-33061}"
@@ -61,6 +69,12 @@ PG_PORT="${SLUICE_PG_PORT:-54321}"
 # an empty password); a server whose accounts use another plugin needs an
 # account with mysql_native_password and a password, given here.
 PGL_MYSQL="${BENCH_PGLOADER_MYSQL:-mysql://root@127.0.0.1:$MYSQL_PORT}"
+# The extra pgloader run: Debian's pgloader is built with a 1 GiB SBCL heap,
+# and with its default batch and prefetch sizes it dies with "Heap exhausted,
+# game over" on tables of a million sysbench rows. A larger heap is the
+# usual fix (pgloader issues #327, #962).
+read -ra PGL_TUNED <<<"${BENCH_PGLOADER_TUNED---dynamic-space-size 4096}"
+TARGETS=(bench_sluice bench_pipe bench_pgloader bench_pgloader_tuned)
 
 STAMP="$(date +%Y-%m-%d-%H%M%S)"
 OUT=bench/out
@@ -195,14 +209,24 @@ fresh_db() {
   pg -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
 }
 
-# settle: before each timed run, flush PostgreSQL's dirty buffers so one
-# run's writes are not paid by the next, and note the load.
+# busy: the processes using at least 5% of a CPU over one second (this
+# script is idle meanwhile, so they are someone else's: concurrent test runs
+# show up as *.test, mariadbd, postgres).
+busy() {
+  top -b -n 2 -d 1 -w 200 2>/dev/null | tee "$1" |
+    awk '/^top -/ { n++ } n == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 >= 5 { printf "%s %.0f%%, ", $12, $9 }' |
+    sed 's/, $//'
+}
+
+# settle TOOL: before each timed run, flush PostgreSQL's dirty buffers so one
+# run's writes are not paid by the next, and note the load and what else is
+# running.
 settle() {
   pg -d postgres -c CHECKPOINT
   sync
-  log "$1: load average $(loadavg)"
   LOAD_BEFORE["$1"]="$(loadavg)"
-  top -b -n 1 -o %CPU | head -n 20 >"$LOGS/$1.top-before.txt" 2>&1 || true
+  BUSY_BEFORE["$1"]="$(busy "$LOGS/$1.top-before.txt")"
+  log "$1: load average ${LOAD_BEFORE[$1]}; busy: ${BUSY_BEFORE[$1]:-nothing}"
 }
 
 # verify TOOL DB SCHEMA_PREFIX: compares every target table's row count
@@ -231,7 +255,7 @@ verify() {
   CHECK["$tool"]="ok"
 }
 
-declare -A WALL=() RSS=() CPU=() RC=() ROWS_OUT=() CHECK=() COUNTS=() LOAD_BEFORE=() NOTE=()
+declare -A WALL=() RSS=() CPU=() RC=() ROWS_OUT=() CHECK=() COUNTS=() LOAD_BEFORE=() BUSY_BEFORE=() NOTE=()
 
 # time_v FILE: peak RSS (MiB) and CPU seconds (user + system) from a
 # /usr/bin/time -v report; "-" when missing.
@@ -402,28 +426,36 @@ pgloader_summary() {
        END { if (!f) print "no summary" }' "$1"
 }
 
+# run_pgloader TOOL TARGET_DB [PGLOADER_OPTION...] runs pgloader once per
+# source database (its command line takes one) into TARGET_DB; both runs
+# are timed together. pgloader names the target schema after the database.
 run_pgloader() {
-  local db t0 rc=0 one reported=() rss=0 cpu=0 r c
-  fresh_db bench_pgloader
-  settle pgloader
+  local tool="$1" target="$2" db t0 rc=0 one reported=() rss=0 cpu=0 r c
+  shift 2
+  fresh_db "$target"
+  settle "$tool"
   t0="$(now)"
   for db in sbtest widedb; do
-    log "pgloader: $db  (log: $LOGS/pgloader-$db.log)"
+    log "$tool: pgloader $* $PGL_MYSQL/$db …/$target  (log: $LOGS/$tool-$db.log)"
     one=0
-    timeout "$TIMEOUT" /usr/bin/time -v -o "$LOGS/pgloader-$db.time" \
-      pgloader "$PGL_MYSQL/$db" \
-      "postgresql://postgres@127.0.0.1:$PG_PORT/bench_pgloader" >"$LOGS/pgloader-$db.log" 2>&1 || one=$?
-    ((one)) && { rc="$one"; log "pgloader: $db: exit code $one"; tail -n 20 "$LOGS/pgloader-$db.log" >&2; }
-    reported+=("$db: exit $one, $(pgloader_summary "$LOGS/pgloader-$db.log")")
-    r="$(rss_mib "$LOGS/pgloader-$db.time")"; [[ "$r" != - ]] && ((r > rss)) && rss="$r"
-    c="$(cpu_s "$LOGS/pgloader-$db.time")"; [[ "$c" != - ]] && cpu="$(calc "$cpu + $c")"
+    timeout "$TIMEOUT" /usr/bin/time -v -o "$LOGS/$tool-$db.time" \
+      pgloader "$@" "$PGL_MYSQL/$db" "postgresql://postgres@127.0.0.1:$PG_PORT/$target" \
+      >"$LOGS/$tool-$db.log" 2>&1 || one=$?
+    if ((one)); then
+      rc="$one"
+      log "$tool: $db: exit code $one:"
+      grep -E 'ERROR|FATAL|Heap exhausted' "$LOGS/$tool-$db.log" | head -n 5 >&2 || tail -n 5 "$LOGS/$tool-$db.log" >&2
+    fi
+    reported+=("$db: exit $one, $(pgloader_summary "$LOGS/$tool-$db.log")")
+    r="$(rss_mib "$LOGS/$tool-$db.time")"; [[ "$r" != - ]] && ((r > rss)) && rss="$r"
+    c="$(cpu_s "$LOGS/$tool-$db.time")"; [[ "$c" != - ]] && cpu="$(calc "$cpu + $c")"
   done
-  WALL[pgloader]="$(calc "$(now) - $t0")"
-  RC[pgloader]="$rc"
-  RSS[pgloader]="$rss"
-  CPU[pgloader]="$cpu"
-  NOTE[pgloader]="$(printf '%s; ' "${reported[@]}")"
-  verify pgloader bench_pgloader || true
+  WALL["$tool"]="$(calc "$(now) - $t0")"
+  RC["$tool"]="$rc"
+  RSS["$tool"]="$rss"
+  CPU["$tool"]="$cpu"
+  NOTE["$tool"]="$(printf '%s; ' "${reported[@]}")"
+  verify "$tool" "$target" || true
 }
 
 # compare: after the timed runs, checks that sluice's and the raw pipe's
@@ -456,7 +488,7 @@ compare() {
 # results prints the markdown report; it is also what lands in $RESULTS.
 results() {
   local tool label key ratio tools=() rows=()
-  for tool in sluice pipe pgloader; do wants "$tool" && tools+=("$tool"); done
+  for tool in sluice pipe pgloader pgloader_tuned; do wants "$tool" && tools+=("$tool"); done
   # The rows of the main table: the tools, and the pipe with its index build.
   for tool in "${tools[@]}"; do
     rows+=("$tool")
@@ -471,9 +503,10 @@ results() {
   echo "- sluice $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- 2>/dev/null || echo ' (work tree with changes)')," \
     "--parallel ${PARALLEL:-default}; $(pgloader --version 2>/dev/null | head -n 1)"
   for tool in "${tools[@]}"; do
-    echo "- load average (1, 5, 15 min) before $tool: ${LOAD_BEFORE[$tool]:--}"
+    echo "- before $tool: load average ${LOAD_BEFORE[$tool]:--} (1, 5, 15 min);" \
+      "processes over 5% CPU: ${BUSY_BEFORE[$tool]:-none}"
   done
-  echo "- load average at the end: $(loadavg)"
+  echo "- at the end: load average $(loadavg); processes over 5% CPU: $(busy "$LOGS/top-end.txt")"
   echo
   echo "| tool | wall s | rows | rows/s | peak RSS MiB | client CPU s | exit | row check |"
   echo "|---|---:|---:|---:|---:|---:|---:|---|"
@@ -483,6 +516,7 @@ results() {
       pipe) label="raw pipe (mariadb \\| psql COPY), no secondary indexes" ;;
       pipe_idx) label="$(printf 'raw pipe + CREATE INDEX of the %s secondary indexes (%.1f s)' "$IDX_COUNT" "$IDX_WALL")" ;;
       pgloader) label="pgloader, default settings" ;;
+      pgloader_tuned) label="pgloader ${PGL_TUNED[*]}" ;;
     esac
     printf '| %s | %.1f | %s | %.0f | %s | %s | %s | %s |\n' "$label" "${WALL[$tool]}" "${ROWS_OUT[$tool]}" \
       "$(calc "${ROWS_OUT[$tool]} / ${WALL[$tool]}")" "${RSS[$tool]}" "${CPU[$tool]}" "${RC[$tool]}" "${CHECK[$tool]}"
@@ -496,8 +530,13 @@ results() {
       case "$tool" in
         pipe) label="raw pipe" ;;
         pipe_idx) label="raw pipe + indexes" ;;
-        pgloader) label="pgloader" ;;
+        pgloader) label="pgloader (defaults)" ;;
+        pgloader_tuned) label="pgloader ${PGL_TUNED[*]}" ;;
       esac
+      if [[ "${CHECK[$tool]}" != ok || "${RC[$tool]}" != 0 ]]; then
+        echo "- sluice / $label: n/a ($label failed: exit ${RC[$tool]}, row check ${CHECK[$tool]%% (*})"
+        continue
+      fi
       ratio="$(calc "${WALL[sluice]} / ${WALL[$tool]}")"
       printf -- '- sluice / %s: **%.2f**\n' "$label" "$ratio"
     done
@@ -525,7 +564,9 @@ results() {
     echo "Values, sluice's target vs the raw pipe's (COPY TO of each table, md5): $CONTENT."
     echo
   fi
-  wants pgloader && echo "pgloader: ${NOTE[pgloader]%; }." && echo
+  for tool in pgloader pgloader_tuned; do
+    wants "$tool" && printf '%s: %s.\n\n' "${tool/_/ }" "${NOTE[$tool]%; }"
+  done
   echo "Wall time is each tool's whole run, client start to exit. sluice: prechecks, schema, snapshot," \
     "load, secondary indexes, identity sequences. Raw pipe: the sum of the per-table pipes into tables" \
     "created beforehand (untimed) with primary keys only. pgloader: its two runs (one per database)," \
@@ -547,26 +588,42 @@ log "source: ${#SRC_TABLES[@]} tables, $SRC_TOTAL rows, $SRC_MB MiB (dataset rea
 
 wants sluice && run_sluice
 wants pipe && run_pipe
-wants pgloader && run_pgloader
+wants pgloader && run_pgloader pgloader bench_pgloader
+wants pgloader_tuned && run_pgloader pgloader_tuned bench_pgloader_tuned "${PGL_TUNED[@]}"
 compare
 
 results | tee "$RESULTS"
 log "results written to $RESULTS"
 
-failed=()
-for tool in sluice pipe pgloader; do
+# sluice and the raw pipe must have copied every row, or the run fails:
+# a fast copy of nothing must not look good. pgloader's failures are results
+# about pgloader (shown in the table, its ratio n/a); they are flagged here
+# but fail the run only with BENCH_STRICT=1.
+failed=() warned=()
+for tool in sluice pipe pgloader pgloader_tuned; do
   wants "$tool" || continue
-  [[ "${CHECK[$tool]}" == ok ]] || failed+=("$tool: ${CHECK[$tool]}")
-  [[ "${RC[$tool]}" == 0 ]] || failed+=("$tool: exit code ${RC[$tool]}")
+  problems=()
+  [[ "${CHECK[$tool]}" == ok ]] || problems+=("$tool: ${CHECK[$tool]}")
+  [[ "${RC[$tool]}" == 0 ]] || problems+=("$tool: exit code ${RC[$tool]}")
+  ((${#problems[@]})) || continue
+  if [[ "$tool" == pgloader* && "${BENCH_STRICT:-0}" != 1 ]]; then
+    warned+=("${problems[@]}")
+  else
+    failed+=("${problems[@]}")
+  fi
 done
+if ((${#warned[@]})); then
+  printf '\n!!! pgloader did not copy everything (see the table; BENCH_STRICT=1 makes this fail the run):\n' >&2
+  printf '  %s\n' "${warned[@]}" >&2
+fi
 if ((${#failed[@]})); then
   printf '\n!!!!!!!!!! BENCHMARK FAILED: a target does not match the source or a tool failed !!!!!!!!!!\n' >&2
   printf '  %s\n' "${failed[@]}" >&2
-  echo "  the target databases (bench_sluice, bench_pipe, bench_pgloader) are kept for inspection" >&2
+  echo "  the target databases (${TARGETS[*]}) are kept for inspection" >&2
   exit 1
 fi
 
 if [[ "$KEEP" != 1 ]]; then
-  for db in bench_sluice bench_pipe bench_pgloader; do pg -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+  for db in "${TARGETS[@]}"; do pg -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
   log "dropped the target databases (BENCH_KEEP=1 keeps them)"
 fi

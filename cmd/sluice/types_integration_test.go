@@ -5,6 +5,7 @@ package main
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,15 +17,18 @@ import (
 //go:embed testdata/types/fixture.sql
 var typesFixture string
 
-// TestTypes copies the type fixture with the full load and compares every
-// row and column with the source, then pins the type map and the policies
-// whose outcome is not the source value.
+// TestTypes copies the type fixture with the full load (one chunk per table,
+// then chunked) and compares every row and column with the source, then pins
+// the type map and the policies whose outcome is not the source value.
 func TestTypes(t *testing.T) {
-	t.Parallel()
+	// sluice's own zone must not matter (acceptance case 5); Setenv rules
+	// out t.Parallel.
+	t.Setenv("TZ", "America/New_York")
 	src := testdb.MySQL(t)
 	dst := testdb.Postgres(t)
 	src.Exec(t, typesFixture)
-	rowsWant := map[string]int{"numbers": 8, "texts": 4, "binkey": 3, "temporal": 6, "misc": 4, "nokey": 4}
+	rowsWant := map[string]int{"numbers": 8, "texts": 4, "binkey": 3, "widths": 3, "temporal": 6, "misc": 5, "nokey": 4,
+		"chunk_bin": 3000, "chunk_str": 3000}
 	for table, n := range rowsWant {
 		if got := src.QueryValue(t, "SELECT COUNT(*) FROM "+table); got != fmt.Sprint(n) {
 			t.Fatalf("fixture: source %s has %v rows, want %d", table, got, n)
@@ -44,6 +48,23 @@ func TestTypes(t *testing.T) {
 		}
 	}
 
+	// The same through the chunked path: chunk_bin and chunk_str split into
+	// ranges of their non-integer keys, four readers.
+	t.Run("chunked", func(t *testing.T) {
+		chunked := testdb.Postgres(t)
+		mustRun(t, runArgs(src, chunked, "--ack", "table-without-key", "--chunk-rows", "1000", "--parallel", "4")...)
+		for _, table := range []string{"chunk_bin", "chunk_str"} {
+			if n := chunked.QueryValue(t, "SELECT count(*) FROM sluice.chunk WHERE source_table = $1", table); n.(int64) < 2 {
+				t.Errorf("%s was loaded in %v chunks, want several", table, n)
+			}
+		}
+		for table, n := range rowsWant {
+			if got := testdb.CompareTable(t, src, chunked, table); got != n {
+				t.Errorf("%s: %d rows compared, want %d", table, got, n)
+			}
+		}
+	})
+
 	t.Run("type map", func(t *testing.T) {
 		want := map[string]string{
 			"numbers.ti": "smallint", "numbers.tu": "smallint", "numbers.si": "smallint", "numbers.su": "integer",
@@ -54,6 +75,11 @@ func TestTypes(t *testing.T) {
 			"texts.c10": "character varying(10)", "texts.vc": "character varying(20)", "texts.l1": "character varying(20)",
 			"texts.big": "text", "texts.tt": "text", "texts.bin16": "bytea", "texts.vb": "bytea", "texts.blb": "bytea",
 			"texts.en": "text", "texts.st": "text", "binkey.k": "bytea",
+			"widths.dt3": "timestamp(3) without time zone", "widths.ts2": "timestamp(2) with time zone",
+			"widths.t3": "interval(3)", "widths.b5": "bit(5)", "widths.bool1": "smallint", "widths.fmd": "real",
+			"widths.dmd": "double precision", "widths.u3": "character varying(20)", "widths.gbk": "character varying(20)",
+			"widths.vbin": "bytea", "widths.u16": "character varying(10)", "widths.zi": "bigint",
+			"widths.zd":  "numeric(10,2)",
 			"temporal.d": "date", "temporal.dn": "date", "temporal.dt": "timestamp(6) without time zone",
 			"temporal.dtn": "timestamp(0) without time zone", "temporal.ts": "timestamp(6) with time zone",
 			"temporal.tsn": "timestamp(0) with time zone", "temporal.t": "interval(0)", "temporal.t1": "interval(1)",
@@ -83,10 +109,10 @@ func TestTypes(t *testing.T) {
 			// Zero and partial-zero dates, and year 0: NULL when nullable,
 			// -infinity when NOT NULL (the default --zero-date).
 			{"SELECT concat_ws(',', d IS NULL, dn, dt IS NULL, dtn, ts IS NULL, tsn) FROM " + s + ".temporal WHERE id = 3",
-				"true,-infinity,true,-infinity,true,-infinity"},
+				"t,-infinity,t,-infinity,t,-infinity"},
 			{"SELECT concat_ws(',', d IS NULL, dn, dt IS NULL, dtn) FROM " + s + ".temporal WHERE id = 4",
-				"true,-infinity,true,-infinity"},
-			{"SELECT concat_ws(',', d IS NULL, dn, dt IS NULL) FROM " + s + ".temporal WHERE id = 5", "true,-infinity,true"},
+				"t,-infinity,t,-infinity"},
+			{"SELECT concat_ws(',', d IS NULL, dn, dt IS NULL) FROM " + s + ".temporal WHERE id = 5", "t,-infinity,t"},
 			// Dates before year 1000 are real dates (pgloader#1098).
 			{"SELECT concat_ws(',', d, dn) FROM " + s + ".temporal WHERE id = 2", "0999-12-31,0009-12-04"},
 			// TIMESTAMP is an instant: inserted at +05:30.
@@ -112,8 +138,10 @@ func TestTypes(t *testing.T) {
 				"16,ab00,2100000"},
 			// latin1 is cp1252; CHAR drops trailing spaces, VARCHAR keeps them.
 			{"SELECT concat_ws('|', l1, c10, vc, emoji) FROM " + s + ".texts WHERE id = 1", "€é|ab|ab  |😀𠜎é中"},
-			{"SELECT concat_ws('|', en, st, octet_length(big)) FROM " + s + ".texts WHERE id = 1", "b|m1,m9,m17,m64|1400000"},
-			{"SELECT concat_ws('|', en = '', st = '') FROM " + s + ".texts WHERE id = 2", "true|true"},
+			{"SELECT concat_ws('|', en, st, octet_length(big)) FROM " + s + ".texts WHERE id = 1", "b|m1,m9,m17,m64|1300000"},
+			{"SELECT concat_ws('|', en = '', st = '') FROM " + s + ".texts WHERE id = 2", "t|t"},
+			{"SELECT concat_ws('|', u3, gbk, encode(vbin, 'hex'), b5, bool1) FROM " + s + ".widths WHERE id = 1",
+				"中文ä|中文|61006200|10101|2"},
 			// JSON integers beyond 2^53 stay exact.
 			{"SELECT concat_ws(',', j->>'big', j->>'min', j->>'huge') FROM " + s + ".misc WHERE id = 1",
 				"9007199254740993,-9223372036854775808,123456789012345678901234567890"},
@@ -130,6 +158,56 @@ func TestTypes(t *testing.T) {
 			}
 		}
 	})
+
+	// A comparison that cannot fail proves nothing: damage the target by
+	// the smallest steps the type map could lose, and expect each reported.
+	t.Run("comparison catches damage", func(t *testing.T) {
+		s := src.Name
+		dst.Exec(t,
+			"UPDATE "+s+".numbers SET f = '1.1754942e-38', b64 = b64 # B'1'::bit(64) WHERE id = 3",
+			"UPDATE "+s+".numbers SET f = '-0' WHERE id = 7",
+			"UPDATE "+s+".numbers SET d65 = 0 WHERE id = 4",
+			"UPDATE "+s+".numbers SET bu = 18446744073709551614 WHERE id = 2",
+			"UPDATE "+s+".texts SET bin16 = substring(bin16 FROM 1 FOR 15), vc = 'ab', l1 = '?é' WHERE id = 1",
+			"UPDATE "+s+".temporal SET ts = ts + interval '1 microsecond', t6 = '-838:59:58.999999' WHERE id = 1",
+			"UPDATE "+s+".temporal SET dn = '0001-01-01' WHERE id = 3",
+			"DELETE FROM "+s+".temporal WHERE id = 6",
+			"UPDATE "+s+".misc SET j = jsonb_set(j, '{big}', '9007199254740992'), g = ST_SetSRID(g, 3857) WHERE id = 1",
+			"UPDATE "+s+".misc SET i6 = '::ffff:1.2.3.5', inv = 'x' WHERE id = 2",
+			"INSERT INTO "+s+".nokey VALUES (1, 'x')",
+		)
+		want := map[string][]string{
+			"numbers":  {"key (id=\"3\") column f", "key (id=\"3\") column b64", "key (id=\"7\") column f", "key (id=\"4\") column d65", "key (id=\"2\") column bu"},
+			"texts":    {"key (id=\"1\") column bin16", "key (id=\"1\") column vc", "key (id=\"1\") column l1"},
+			"temporal": {"key (id=\"1\") column ts", "key (id=\"1\") column t6", "key (id=\"3\") column dn", "1 missing from the target: (id=\"6\")"},
+			"misc":     {"key (id=\"1\") column j", "key (id=\"1\") column g", "key (id=\"2\") column i6", "key (id=\"2\") column inv"},
+			"nokey":    {"1 extra in the target: (a=\"1\", b=\"x\")"},
+		}
+		for table, msgs := range want {
+			r := &recorder{TB: t}
+			testdb.CompareTable(r, src, dst, table)
+			for _, m := range msgs {
+				if !slices.ContainsFunc(r.errs, func(e string) bool { return strings.Contains(e, m) }) {
+					t.Errorf("%s: no report containing %q; reports:\n%s", table, m, strings.Join(r.errs, "\n"))
+				}
+			}
+			if len(r.errs) != len(msgs) {
+				t.Errorf("%s: %d reports, want %d:\n%s", table, len(r.errs), len(msgs), strings.Join(r.errs, "\n"))
+			}
+		}
+	})
+}
+
+// recorder collects a test's Errorf reports instead of failing it.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
 
 // TestBadTextNUL: a NUL byte in text stops the run (exit 1) naming table,

@@ -3,7 +3,9 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
+	"github.com/sluicedb/sluice/internal/sink"
 	"github.com/sluicedb/sluice/internal/source"
 )
 
@@ -19,6 +21,9 @@ func (t *task) copyChunk(ctx context.Context, reader *sql.Conn, j job) error {
 	if err != nil {
 		if rs.err != nil { // the conversion error, not COPY's wrapping of it
 			return rs.err
+		}
+		if sink.IsCode(err, "23505") {
+			return fmt.Errorf("%w\nkeys that differ in MySQL became equal in PostgreSQL: zero dates in a key column all become -infinity; run with --zero-date fail to find the rows", err)
 		}
 		return err
 	}

@@ -1,6 +1,7 @@
 package testdb
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/netip"
@@ -19,7 +20,6 @@ type CompareOption func(*compareConfig)
 type compareConfig struct {
 	zeroNotNull string                               // expected for a zero date in a NOT NULL column
 	expect      map[string]func(src *string) *string // by lower-case source column
-	ignore      map[string]bool                      // lower-case source columns
 }
 
 // ZeroDateNotNull sets what a zero or partial-zero date (year, month or day
@@ -39,16 +39,6 @@ func Expect(col string, f func(src *string) *string) CompareOption {
 	return func(c *compareConfig) { c.expect[strings.ToLower(col)] = f }
 }
 
-// IgnoreColumns leaves source columns out of the comparison (they must still
-// exist in the target).
-func IgnoreColumns(cols ...string) CompareOption {
-	return func(c *compareConfig) {
-		for _, col := range cols {
-			c.ignore[strings.ToLower(col)] = true
-		}
-	}
-}
-
 // maxKeysShown and maxDiffsShown bound the missing and extra keys listed and
 // the value differences reported one by one; the rest are counted.
 const maxKeysShown, maxDiffsShown = 20, 200
@@ -65,8 +55,8 @@ const maxKeysShown, maxDiffsShown = 20, 200
 // canonical string chosen by the source column's type, and the strings must
 // be equal:
 //
-//   - integers, YEAR: decimal digits; DECIMAL: the exact value, trailing
-//     fraction zeros dropped ("1.50" and "1.5" are equal)
+//   - integers, DECIMAL: the exact value, without ZEROFILL's leading zeros
+//     or trailing fraction zeros ("1.50" and "1.5" are equal); YEAR: digits
 //   - FLOAT, DOUBLE: the value widened to float64, %g and its IEEE bits
 //   - BIT(n): n characters 0/1; binary strings and BLOBs: the bytes
 //   - text, ENUM, SET: the characters (MariaDB converts the column's
@@ -87,8 +77,7 @@ const maxKeysShown, maxDiffsShown = 20, 200
 // file rather than compare loosely.
 func CompareTable(t testing.TB, src *MySQLDB, dst *PGDB, table string, opts ...CompareOption) int {
 	t.Helper()
-	cfg := &compareConfig{zeroNotNull: "-infinity", expect: map[string]func(*string) *string{},
-		ignore: map[string]bool{}}
+	cfg := &compareConfig{zeroNotNull: "-infinity", expect: map[string]func(*string) *string{}}
 	for _, o := range opts {
 		o(cfg)
 	}
@@ -145,14 +134,13 @@ func CompareTable(t testing.TB, src *MySQLDB, dst *PGDB, table string, opts ...C
 
 // column is one compared column.
 type column struct {
-	name, pgName     string // source name; target name (lower-case)
-	srcType, pgType  string // COLUMN_TYPE; format_type() in the target
-	pgTypname        string // pg_type.typname
-	kind             kind
-	nullable         bool
-	bits             int // BIT(n)
-	srcExpr, dstExpr string
-	expect           func(*string) *string
+	name, pgName    string // source name; target name (lower-case)
+	srcType, pgType string // COLUMN_TYPE; format_type() in the target
+	pgTypname       string // pg_type.typname
+	kind            kind
+	nullable        bool
+	bits            int // BIT(n)
+	expect          func(*string) *string
 }
 
 // kind is the canonical form a column is compared in, named for the
@@ -173,9 +161,8 @@ var kinds = map[string]kind{
 // jsonCheck is MariaDB's CHECK on a JSON column (JSON is LONGTEXT there).
 var jsonCheck = regexp.MustCompile("^json_valid\\(`((?:[^`]|``)+)`\\)$")
 
-// compareColumns reads both catalogs and returns the columns to compare,
-// with the SQL that renders each side, and the positions of the primary key
-// columns among them.
+// compareColumns reads both catalogs and returns the columns to compare and
+// the positions of the primary key columns among them.
 func compareColumns(t testing.TB, src *MySQLDB, dst *PGDB, table string, cfg *compareConfig) ([]column, []int) {
 	t.Helper()
 	where := src.Name + "." + table
@@ -196,7 +183,7 @@ func compareColumns(t testing.TB, src *MySQLDB, dst *PGDB, table string, cfg *co
 	if len(pgCols) == 0 {
 		t.Fatalf("compare %s: target table %s.%s does not exist", where, strings.ToLower(src.Name), strings.ToLower(table))
 	}
-	srcRows := src.QueryRows(t, `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COALESCE(NUMERIC_PRECISION, 0), COLUMN_KEY
+	srcRows := src.QueryRows(t, `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COALESCE(NUMERIC_PRECISION, 0)
 		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, src.Name, table)
 	if len(srcRows) == 0 {
 		t.Fatalf("compare %s: no such source table", where)
@@ -212,9 +199,6 @@ func compareColumns(t testing.TB, src *MySQLDB, dst *PGDB, table string, cfg *co
 			t.Errorf("compare %s: column %s is missing from the target", where, c.name)
 			continue
 		}
-		if cfg.ignore[c.pgName] {
-			continue
-		}
 		k, ok := kinds[strings.ToLower(r[1].(string))]
 		if jsonCols[c.name] {
 			k, ok = "json", true
@@ -223,7 +207,6 @@ func compareColumns(t testing.TB, src *MySQLDB, dst *PGDB, table string, cfg *co
 			t.Fatalf("compare %s: column %s has type %s, which CompareTable has no canonical form for", where, c.name, c.srcType)
 		}
 		c.kind, c.pgTypname, c.pgType, c.expect = k, pg[0], pg[1], cfg.expect[c.pgName]
-		c.srcExpr, c.dstExpr = sourceExpr(c), targetExpr(c)
 		cols = append(cols, c)
 	}
 	for name := range pgCols {
@@ -295,57 +278,56 @@ func readSource(t testing.TB, src *MySQLDB, dst *PGDB, table string, cols []colu
 	t.Helper()
 	exprs := make([]string, len(cols))
 	for i, c := range cols {
-		exprs[i] = c.srcExpr
+		exprs[i] = sourceExpr(c)
 	}
 	query := "SELECT " + strings.Join(exprs, ", ") + " FROM " + quoteMySQL(src.Name) + "." + quoteMySQL(table)
-	ctx := t.Context()
+	var out [][]*string
 	// One connection whose session is known (a test may have changed its
 	// pool's), and a prepared statement: the binary protocol, which sends
 	// FLOAT as float32.
-	conn, err := src.DB.Conn(ctx)
-	if err != nil {
-		t.Fatalf("compare: MySQL %s: %v", src.Name, err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SET time_zone = '+00:00', NAMES utf8mb4"); err != nil {
-		t.Fatalf("compare: MySQL %s: %v", src.Name, err)
-	}
-	stmt, err := conn.PrepareContext(ctx, query)
+	err := func(ctx context.Context) error {
+		conn, err := src.DB.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SET time_zone = '+00:00', NAMES utf8mb4"); err != nil {
+			return err
+		}
+		stmt, err := conn.PrepareContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		rows, err := stmt.QueryContext(ctx)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		vals, dest := make([]any, len(cols)), make([]any, len(cols))
+		for i := range vals {
+			dest[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			row := make([]*string, len(cols))
+			for i, c := range cols {
+				row[i] = canonical(c, vals[i], true)
+			}
+			out = append(out, row)
+		}
+		return rows.Err()
+	}(t.Context())
 	if err != nil {
 		t.Fatalf("compare: MySQL %s: %v\n%s", src.Name, err, query)
-	}
-	defer stmt.Close()
-	rows, err := stmt.QueryContext(ctx)
-	if err != nil {
-		t.Fatalf("compare: MySQL %s: %v\n%s", src.Name, err, query)
-	}
-	defer rows.Close()
-	var out [][]*string
-	vals := make([]any, len(cols))
-	dest := make([]any, len(cols))
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			t.Fatalf("compare: MySQL %s: %v\n%s", src.Name, err, query)
-		}
-		row := make([]*string, len(cols))
-		for i, c := range cols {
-			row[i] = canonical(c, vals[i], true)
-		}
-		out = append(out, row)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("compare: MySQL %s: %v\n%s", src.Name, err, query)
-	}
-	for i, c := range cols {
-		if c.kind == "json" {
-			canonicalJSON(t, dst, out, i)
-		}
 	}
 	for _, row := range out {
 		for i, c := range cols {
+			if c.kind == "json" && row[i] != nil {
+				row[i] = jsonb(t, dst, *row[i])
+			}
 			switch {
 			case c.expect != nil:
 				row[i] = c.expect(row[i])
@@ -360,19 +342,14 @@ func readSource(t testing.TB, src *MySQLDB, dst *PGDB, table string, cols []colu
 	return out
 }
 
-// canonicalJSON replaces the JSON texts in column i of rows by PostgreSQL's
-// jsonb rendering of them, or by a description of why jsonb rejects them.
-func canonicalJSON(t testing.TB, dst *PGDB, rows [][]*string, i int) {
-	t.Helper()
-	for _, r := range rows {
-		if r[i] != nil {
-			var canon string
-			if err := dst.Pool.QueryRow(t.Context(), "SELECT $1::text::jsonb::text", *r[i]).Scan(&canon); err != nil {
-				canon = fmt.Sprintf("(not jsonb: %v) %s", err, *r[i])
-			}
-			r[i] = &canon
-		}
+// jsonb is PostgreSQL's jsonb rendering of a JSON text, or why jsonb
+// rejects it (e.g. \u0000).
+func jsonb(t testing.TB, dst *PGDB, text string) *string {
+	var canon string
+	if err := dst.Pool.QueryRow(t.Context(), "SELECT $1::text::jsonb::text", text).Scan(&canon); err != nil {
+		canon = fmt.Sprintf("(not jsonb: %v) %s", err, text)
 	}
+	return &canon
 }
 
 // readTarget reads every row of the target table, canonical.
@@ -380,7 +357,7 @@ func readTarget(t testing.TB, dst *PGDB, schema, table string, cols []column) []
 	t.Helper()
 	exprs := make([]string, len(cols))
 	for i, c := range cols {
-		exprs[i] = c.dstExpr
+		exprs[i] = targetExpr(c)
 	}
 	query := "SELECT " + strings.Join(exprs, ", ") + " FROM " + quotePG(schema) + "." + quotePG(table)
 	var out [][]*string
@@ -433,7 +410,7 @@ func canonical(c column, v any, source bool) *string {
 		s = fmt.Sprint(x)
 	}
 	switch c.kind {
-	case "decimal":
+	case "int", "decimal": // ZEROFILL pads both
 		s = normDecimal(s)
 	case "bit":
 		if u, err := strconv.ParseUint(s, 10, 64); source && err == nil {

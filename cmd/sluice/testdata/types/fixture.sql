@@ -59,12 +59,33 @@ INSERT INTO texts VALUES
       'c', 'm64'),
   (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 
--- A BINARY(16) key ending in 0x00 and an all-zero one.
+-- A BINARY(16) key ending in 0x00, an all-zero one, and one padded by MariaDB.
 CREATE TABLE binkey (k BINARY(16) PRIMARY KEY, v INT);
 INSERT INTO binkey VALUES
   (UNHEX('0102030405060708090A0B0C0D0E0F00'), 1),
   (UNHEX('00000000000000000000000000000000'), 2),
-  ('a', 3);
+  ('a', NULL);
+
+-- Fractional precisions other than 0 and 6, odd widths, display widths,
+-- other character sets, and a VARCHAR that is binary.
+CREATE TABLE widths (
+  id INT PRIMARY KEY,
+  dt0 DATETIME, dt3 DATETIME(3), ts2 TIMESTAMP(2) NULL DEFAULT NULL, t3 TIME(3),
+  b5 BIT(5), bool1 TINYINT(1), fmd FLOAT(7,3), dmd DOUBLE(10,2),
+  u3 VARCHAR(20) CHARACTER SET utf8mb3, gbk VARCHAR(20) CHARACTER SET gbk,
+  vbin VARCHAR(10) CHARACTER SET binary,
+  l1all VARCHAR(128) CHARACTER SET latin1, en2 ENUM('a,b', 'it''s', 'ü', ''), ctrl VARCHAR(40),
+  u16 VARCHAR(10) CHARACTER SET utf16, zi INT(8) ZEROFILL, zd DECIMAL(10,2) ZEROFILL
+);
+INSERT INTO widths VALUES
+  (1, '2020-12-31 23:59:59', '2020-12-31 23:59:59.999', '2020-12-31 23:59:59.99', '-838:59:59.999',
+      b'10101', 2, 1234.567, 12345678.91, '中文ä', '中文', 'a\0b\0',
+      CONVERT(UNHEX('808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF') USING latin1), 'a,b', CONVERT(UNHEX('0102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F7F') USING utf8mb4),
+      '😀x', 42, 3.5),
+  (2, '1000-01-01 00:00:00', '1969-12-31 23:59:59.001', '1970-01-01 05:30:01.01', '00:00:00.001',
+      b'00001', -128, -0.001, -0.01, 'ü', 'ü', '', '', 'it''s', '',
+      '', 4294967295, 99999999.99),
+  (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 
 CREATE TABLE temporal (
   id INT PRIMARY KEY,
@@ -113,7 +134,24 @@ INSERT INTO misc (id, j, g, p, poly, p4326, u, i4, i6, inv) VALUES
   (3, CONCAT(REPEAT('[', 31), '18446744073709551615', REPEAT(']', 31)),
       ST_GeomFromText('MULTIPOLYGON(((0 0, 1 0, 0 1, 0 0)), ((5 5, 6 5, 5 6, 5 5)))'), NULL, NULL, NULL,
       'ffffffff-ffff-ffff-ffff-ffffffffffff', '10.0.0.1', '::', NULL),
-  (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+  (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+  (5, '[{"a": 1, "a": 2}, "", 0, -0, 1.0e2, 1E-7, "\\u0001"]', ST_GeomFromText('GEOMETRYCOLLECTION EMPTY'),
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+
+-- Keys the chunked full load splits into ranges (the test runs it with
+-- --chunk-rows 1000): BINARY(16) padded with 0x00, and a composite key of a
+-- case- and accent-insensitive string and a DATETIME(6).
+CREATE TABLE chunk_bin (k BINARY(16) PRIMARY KEY, v INT);
+INSERT INTO chunk_bin SELECT UNHEX(LPAD(HEX(seq * 256), 8, '0')), seq FROM seq_1_to_3000;
+CREATE TABLE chunk_str (
+  a VARCHAR(20) COLLATE utf8mb4_general_ci, b DATETIME(6), v BLOB,
+  PRIMARY KEY (a, b)
+);
+INSERT INTO chunk_str
+  SELECT CONCAT(ELT(seq % 6 + 1, 'a', 'B', 'ä', 'Z', 'é', '😀'), seq % 97),
+         '2020-01-01 00:00:00' + INTERVAL seq * 999999 MICROSECOND, UNHEX(HEX(seq))
+  FROM seq_1_to_3000;
+ANALYZE TABLE chunk_bin, chunk_str;
 
 -- No key: compared as a multiset of rows.
 CREATE TABLE nokey (a INT, b VARCHAR(10));
