@@ -98,6 +98,7 @@ func showBars(ctx context.Context, tr *Tracker, out io.Writer) {
 			}
 			rows := t.Rows()
 			if t.Done() {
+				b.SetCurrent(rows)
 				b.SetTotal(rows, true)
 				continue
 			}
