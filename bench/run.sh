@@ -487,7 +487,7 @@ compare() {
 
 # results prints the markdown report; it is also what lands in $RESULTS.
 results() {
-  local tool label key ratio tools=() rows=()
+  local tool label key ratio busy_end tools=() rows=()
   for tool in sluice pipe pgloader pgloader_tuned; do wants "$tool" && tools+=("$tool"); done
   # The rows of the main table: the tools, and the pipe with its index build.
   for tool in "${tools[@]}"; do
@@ -506,7 +506,8 @@ results() {
     echo "- before $tool: load average ${LOAD_BEFORE[$tool]:--} (1, 5, 15 min);" \
       "processes over 5% CPU: ${BUSY_BEFORE[$tool]:-none}"
   done
-  echo "- at the end: load average $(loadavg); processes over 5% CPU: $(busy "$LOGS/top-end.txt")"
+  busy_end="$(busy "$LOGS/top-end.txt")"
+  echo "- at the end: load average $(loadavg); processes over 5% CPU: ${busy_end:-none}"
   echo
   echo "| tool | wall s | rows | rows/s | peak RSS MiB | client CPU s | exit | row check |"
   echo "|---|---:|---:|---:|---:|---:|---:|---|"
