@@ -56,21 +56,27 @@ func newRun() *cobra.Command {
 	var f runFlags
 	c := &cobra.Command{
 		Use:   "run",
-		Short: "Run a sync task in the foreground: schema, full load (incremental: coming)",
+		Short: "Run a sync task in the foreground: schema, full load, then the binlog",
 		Long: `Run a sync task in the foreground.
 
 Each source database becomes a PostgreSQL schema of the same name (lower-cased)
 in the target database. The schema phase creates tables, keys and comments; the
 full phase copies every selected row from one consistent snapshot, tables in
 parallel and big tables in primary-key ranges, then builds secondary indexes,
-sets identity sequences and adds foreign keys. sluice's own state lives in the
-schema "sluice" of the target: a killed run resumes where it stopped, without
-redoing finished chunks.
+sets identity sequences and adds foreign keys. The incremental phase then
+follows the binlog from the snapshot position and applies every change in
+source commit order, each source transaction atomically, with the checkpoint
+in the same PostgreSQL transaction. Ctrl-C stops at a transaction boundary.
+sluice's own state lives in the schema "sluice" of the target: a killed run
+resumes where it stopped, without redoing finished work.
 
 Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 3 precheck failed (the report says what to fix).`,
 		Example: `  sluice run --source mysql://root:secret@127.0.0.1:3306 \
       --target postgres://postgres@127.0.0.1:5432/app --include shop.* --phases schema,full
+
+  # migrate: copy, catch up with the binlog, exit when caught up
+  sluice run --source mysql://… --target postgres://… --include shop.* --stop-when-caught-up
 
   # a table without a primary key must be acknowledged
   sluice run --source mysql://… --target postgres://… --include logs.* \
@@ -105,6 +111,8 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 	fl.StringVar(&f.badText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fl.BoolVar(&f.stopWhenCaughtUp, "stop-when-caught-up", false, "incremental: apply the binlog up to the position read when the phase starts, then exit 0")
+	fl.Uint32Var(&f.serverID, "server-id", 0, "server_id of sluice's binlog reader; must be unique among the source's replicas (default: derived from --name and the target)")
 	fl.DurationVar(&f.progressEvery, "progress-interval", 5*time.Second, "interval of progress lines when stderr is not a terminal")
 	return c
 }
@@ -134,7 +142,8 @@ func (f *runFlags) task() (*config.Task, error) {
 	}
 	t := &config.Task{Name: f.name, Source: src, Target: dst, Selection: sel, Phases: phases,
 		Parallel: f.parallel, ChunkRows: f.chunkRows, Acks: acks, Conflict: f.conflict, Case: f.caseP,
-		ZeroDate: f.zeroDate, BadText: f.badText, ProgressEvery: f.progressEvery}
+		ZeroDate: f.zeroDate, BadText: f.badText, ProgressEvery: f.progressEvery,
+		StopWhenCaughtUp: f.stopWhenCaughtUp, ServerID: f.serverID}
 	if f.progressEvery <= 0 {
 		return nil, &config.UsageError{Msg: "--progress-interval must be positive"}
 	}

@@ -110,15 +110,15 @@ func TestPhasesAndValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, mutate := range map[string]func(*Task){
-		"name":        func(t *Task) { t.Name = "bad name!" },
-		"parallel":    func(t *Task) { t.Parallel = 0 },
-		"chunk rows":  func(t *Task) { t.ChunkRows = 10 },
-		"no phases":   func(t *Task) { t.Phases = Phases{} },
-		"incremental": func(t *Task) { t.Phases.Incremental = true },
-		"conflict":    func(t *Task) { t.Conflict = "overwrite" },
-		"case":        func(t *Task) { t.Case = "upper" },
-		"zero date":   func(t *Task) { t.ZeroDate = "epoch" },
-		"bad text":    func(t *Task) { t.BadText = "ignore" },
+		"name":       func(t *Task) { t.Name = "bad name!" },
+		"parallel":   func(t *Task) { t.Parallel = 0 },
+		"chunk rows": func(t *Task) { t.ChunkRows = 10 },
+		"no phases":  func(t *Task) { t.Phases = Phases{} },
+		"caught up":  func(t *Task) { t.StopWhenCaughtUp = true },
+		"conflict":   func(t *Task) { t.Conflict = "overwrite" },
+		"case":       func(t *Task) { t.Case = "upper" },
+		"zero date":  func(t *Task) { t.ZeroDate = "epoch" },
+		"bad text":   func(t *Task) { t.BadText = "ignore" },
 	} {
 		tk := good()
 		mutate(tk)

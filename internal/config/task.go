@@ -64,6 +64,11 @@ type Task struct {
 	Case      string // default (only policy implemented so far)
 	ZeroDate  string // -infinity | fail: zero dates in NOT NULL columns
 	BadText   string // fail | strip: NUL bytes and invalid UTF-8
+	// StopWhenCaughtUp ends the incremental phase at the binlog position read
+	// when it starts (after the full load).
+	StopWhenCaughtUp bool
+	// ServerID is the replica server_id of the binlog reader; 0 derives one.
+	ServerID uint32
 	// ProgressEvery is the interval of plain progress lines when stderr is not a terminal.
 	ProgressEvery time.Duration
 }
@@ -84,8 +89,8 @@ func (t *Task) Validate() error {
 	if !t.Phases.Schema && !t.Phases.Full && !t.Phases.Incremental {
 		return usagef("--phases selects nothing")
 	}
-	if t.Phases.Incremental {
-		return usagef("--phases: the incremental phase is not built yet; run --phases schema,full (the snapshot position is recorded for it)")
+	if t.StopWhenCaughtUp && !t.Phases.Incremental {
+		return usagef("--stop-when-caught-up needs the incremental phase (--phases …,incremental)")
 	}
 	switch t.Conflict {
 	case "error":

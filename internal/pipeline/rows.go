@@ -68,11 +68,11 @@ func (rs *rowSource) Next() bool {
 		}
 		out, fix, err := rs.lt.convs[i].Snapshot(v)
 		if err != nil {
-			rs.err = &RowError{Table: rs.lt.table.String(), Key: rs.key(), Err: err}
+			rs.err = &RowError{Table: rs.lt.table.String(), Key: keyOf(rs.lt, rs.raw), Err: err}
 			return false
 		}
 		if fix != 0 {
-			rs.countFix(fix)
+			rs.lt.count(fix)
 		}
 		rs.out[i] = out
 	}
@@ -89,10 +89,11 @@ func (rs *rowSource) flush() {
 	rs.n = 0
 }
 
-func (rs *rowSource) countFix(f value.Fix) {
-	for i := range rs.lt.fixes {
+// count records what a policy changed in one value.
+func (lt *loadTable) count(f value.Fix) {
+	for i := range lt.fixes {
 		if f&(1<<i) != 0 {
-			rs.lt.fixes[i].Add(1)
+			lt.fixes[i].Add(1)
 		}
 	}
 }
@@ -106,16 +107,16 @@ func (rs *rowSource) Err() error {
 	return rs.rows.Err()
 }
 
-// key renders the row's key for an error message: (a, b)=(1, 'x').
-func (rs *rowSource) key() string {
-	if len(rs.lt.keyIdx) == 0 {
+// keyOf renders a raw row's key for an error message: (a, b)=(1, "x").
+func keyOf(lt *loadTable, raw []any) string {
+	if len(lt.keyIdx) == 0 {
 		return "(no key)"
 	}
-	names := make([]string, len(rs.lt.keyIdx))
-	vals := make([]string, len(rs.lt.keyIdx))
-	for i, k := range rs.lt.keyIdx {
-		names[i] = rs.lt.table.Columns[k].Name
-		switch v := rs.raw[k].(type) {
+	names := make([]string, len(lt.keyIdx))
+	vals := make([]string, len(lt.keyIdx))
+	for i, k := range lt.keyIdx {
+		names[i] = lt.table.Columns[k].Name
+		switch v := raw[k].(type) {
 		case []byte:
 			vals[i] = fmt.Sprintf("%q", v)
 		default:

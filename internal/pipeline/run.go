@@ -58,6 +58,12 @@ func (r *Runner) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	if r.Task.Phases.Incremental {
+		if t.state, err = t.dst.LoadTask(ctx, r.Task.Name); err != nil {
+			return err
+		}
+		return t.incrementalPhase(ctx)
+	}
 	return nil
 }
 
@@ -87,6 +93,7 @@ func (r *Runner) prepare(ctx context.Context) (*task, error) {
 			}
 		}
 		in.CreatesTables = r.Task.Phases.Schema
+		in.ReadsBinlog = r.Task.Phases.Incremental
 		if err := t.maybePostGIS(ctx); err != nil {
 			return t, err
 		}

@@ -24,6 +24,9 @@ const (
 	IDNameCollision    = "name-collision"
 	IDGeometryAsBytea  = "geometry-as-bytea"
 	IDSystemVersioned  = "system-versioned-table"
+	IDBinlog           = "binlog"
+	IDBinlogFormat     = "binlog-format"
+	IDBinlogRowImage   = "binlog-row-image"
 )
 
 // Input is what the checks look at. A nil Source or Sink means the
@@ -41,6 +44,8 @@ type Input struct {
 	Created map[sink.TableRef]bool
 	// CreatesTables is set when the schema phase runs.
 	CreatesTables bool
+	// ReadsBinlog is set when the incremental phase runs.
+	ReadsBinlog bool
 }
 
 // Run performs the checks and returns the report. The error is for a check
@@ -75,7 +80,34 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 	if err := checkTarget(ctx, r, in); err != nil {
 		return nil, err
 	}
+	if in.ReadsBinlog {
+		if err := checkBinlog(ctx, r, in.Source); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
+}
+
+// checkBinlog checks the settings without which the binlog cannot carry
+// every change: the binary log on, row format, full row images.
+func checkBinlog(ctx context.Context, r *Report, src *source.Source) error {
+	v, err := src.Variables(ctx, "log_bin", "binlog_format", "binlog_row_image")
+	if err != nil {
+		return err
+	}
+	if v["log_bin"] != "ON" && v["log_bin"] != "1" {
+		r.Add(IDBinlog, Error, src.Addr(), "the source's binary log is off (log_bin), so there are no changes to follow",
+			"set log_bin=ON (with binlog_format=ROW and binlog_row_image=FULL) in the server's configuration and restart it")
+	}
+	if v["binlog_format"] != "ROW" {
+		r.Add(IDBinlogFormat, Error, src.Addr(), fmt.Sprintf("binlog_format is %s; changes written as statements cannot be applied exactly", v["binlog_format"]),
+			"SET GLOBAL binlog_format = 'ROW'; and set binlog_format=ROW in the server's configuration")
+	}
+	if v["binlog_row_image"] != "FULL" {
+		r.Add(IDBinlogRowImage, Error, src.Addr(), fmt.Sprintf("binlog_row_image is %s; row images lack columns, so updates would lose values", v["binlog_row_image"]),
+			"SET GLOBAL binlog_row_image = 'FULL'; and set binlog_row_image=FULL in the server's configuration")
+	}
+	return nil
 }
 
 func checkTables(r *Report, in Input) {

@@ -21,7 +21,7 @@ var stateDDL = []string{
 		source text NOT NULL,
 		created_at timestamptz NOT NULL DEFAULT now(),
 		schema_done_at timestamptz,
-		snapshot_flavor text,
+		flavor text,
 		snapshot_file text,
 		snapshot_offset bigint,
 		snapshot_gtid text,
@@ -29,7 +29,12 @@ var stateDDL = []string{
 		full_done_at timestamptz,
 		load_end_file text,
 		load_end_offset bigint,
-		load_end_gtid text
+		load_end_gtid text,
+		cdc_file text,
+		cdc_offset bigint,
+		cdc_gtid text,
+		cdc_source_time timestamptz,
+		cdc_updated_at timestamptz
 	)`,
 	`CREATE TABLE IF NOT EXISTS sluice.table_state (
 		task text NOT NULL REFERENCES sluice.task (name) ON DELETE CASCADE,
@@ -64,6 +69,8 @@ type Task struct {
 	SnapshotConsistent bool
 	FullDone           bool
 	LoadEnd            change.Position
+	// Checkpoint is where the incremental phase resumes; zero before it ran.
+	Checkpoint change.Position
 }
 
 // TableRef names a source table and its target.
@@ -100,13 +107,14 @@ func (s *Sink) EnsureTask(ctx context.Context, name, source string) (*Task, erro
 func (s *Sink) LoadTask(ctx context.Context, name string) (*Task, error) {
 	t := &Task{Name: name}
 	var schemaDone, fullDone *time.Time
-	var sf, sg, ef, eg, flavor *string
-	var so, eo *int64
+	var sf, sg, ef, eg, cf, cg, flavor *string
+	var so, eo, co *int64
 	var consistent *bool
-	err := s.Pool.QueryRow(ctx, `SELECT schema_done_at, snapshot_flavor, snapshot_file, snapshot_offset, snapshot_gtid,
-		snapshot_consistent, full_done_at, load_end_file, load_end_offset, load_end_gtid
+	err := s.Pool.QueryRow(ctx, `SELECT schema_done_at, flavor, snapshot_file, snapshot_offset, snapshot_gtid,
+		snapshot_consistent, full_done_at, load_end_file, load_end_offset, load_end_gtid,
+		cdc_file, cdc_offset, cdc_gtid
 		FROM sluice.task WHERE name = $1`, name).
-		Scan(&schemaDone, &flavor, &sf, &so, &sg, &consistent, &fullDone, &ef, &eo, &eg)
+		Scan(&schemaDone, &flavor, &sf, &so, &sg, &consistent, &fullDone, &ef, &eo, &eg, &cf, &co, &cg)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -122,6 +130,9 @@ func (s *Sink) LoadTask(ctx context.Context, name string) (*Task, error) {
 	}
 	if ef != nil {
 		t.LoadEnd = change.Position{Flavor: deref(flavor), File: *ef, Offset: uint64(deref(eo)), GTID: deref(eg)}
+	}
+	if cf != nil {
+		t.Checkpoint = change.Position{Flavor: deref(flavor), File: *cf, Offset: uint64(deref(co)), GTID: deref(cg)}
 	}
 	return t, nil
 }
@@ -183,7 +194,7 @@ func (s *Sink) ExistingTables(ctx context.Context, refs []TableRef) ([]TableRef,
 // transaction. Chunks are (table, seq, lo, hi) with encoded boundaries.
 func (s *Sink) SaveSnapshot(ctx context.Context, task string, pos change.Position, consistent bool, chunks []ChunkPlan) error {
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE sluice.task SET snapshot_flavor = $2, snapshot_file = $3, snapshot_offset = $4,
+		_, err := tx.Exec(ctx, `UPDATE sluice.task SET flavor = $2, snapshot_file = $3, snapshot_offset = $4,
 			snapshot_gtid = $5, snapshot_consistent = $6 WHERE name = $1`,
 			task, pos.Flavor, pos.File, int64(pos.Offset), pos.GTID, consistent)
 		if err != nil {

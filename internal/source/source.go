@@ -92,3 +92,17 @@ func isMySQLError(err error, numbers ...uint16) bool {
 	}
 	return false
 }
+
+// Variables reads global server variables; a missing one is "".
+func (s *Source) Variables(ctx context.Context, names ...string) (map[string]string, error) {
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		var v sql.NullString
+		err := s.DB.QueryRowContext(ctx, "SELECT @@GLOBAL."+n).Scan(&v)
+		if err != nil && !isMySQLError(err, 1193) { // 1193: unknown system variable
+			return nil, fmt.Errorf("reading @@%s: %w", n, err)
+		}
+		out[n] = strings.ToUpper(v.String)
+	}
+	return out, nil
+}

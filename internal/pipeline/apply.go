@@ -1,0 +1,309 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"reflect"
+	"time"
+
+	"github.com/sluicedb/sluice/internal/change"
+	"github.com/sluicedb/sluice/internal/schema"
+	"github.com/sluicedb/sluice/internal/sink"
+	"github.com/sluicedb/sluice/internal/value"
+)
+
+// apply turns the event stream into PostgreSQL transactions.
+type apply struct {
+	t       *task
+	ap      *sink.Applier
+	tables  map[*schema.Table]*applyTable
+	loadEnd change.Position // idempotent until the checkpoint reaches it
+	pos     change.Position // position after the last source transaction applied
+	posTime time.Time       // its source commit time
+	inTxn   bool            // a source transaction is open
+	groupAt time.Time       // when the open group began
+	savedAt time.Time       // when a Progress position was last saved
+	txns    int64
+	changes int64
+	lastLag time.Duration
+}
+
+func (t *task) newApply(ctx context.Context, from change.Position) (*apply, error) {
+	tables, err := t.applyTables()
+	if err != nil {
+		return nil, err
+	}
+	ap, err := t.dst.NewApplier(ctx, t.Task.Name)
+	if err != nil {
+		return nil, err
+	}
+	a := &apply{t: t, ap: ap, tables: tables, loadEnd: t.state.LoadEnd, pos: from, savedAt: time.Now()}
+	if a.ap.Idempotent, err = a.idempotent(); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *apply) close() { a.ap.Close() }
+
+// idempotent reports whether the checkpoint is still inside the window the
+// full load overlaps, where apply must converge rather than check.
+func (a *apply) idempotent() (bool, error) {
+	if a.loadEnd.IsZero() {
+		return false, nil
+	}
+	reached, err := a.pos.Reached(a.loadEnd)
+	return !reached, err
+}
+
+// reached reports whether pos is at or past stopAt (never, without --stop-when-caught-up).
+func (a *apply) reached(pos, stopAt change.Position) (bool, error) {
+	if stopAt.IsZero() {
+		return false, nil
+	}
+	return pos.Reached(stopAt)
+}
+
+// run applies events until the stream ends, ctx ends or stopAt is reached.
+func (a *apply) run(ctx context.Context, events <-chan change.Event, stopAt change.Position) error {
+	for {
+		var ev change.Event
+		var ok bool
+		select {
+		case ev, ok = <-events:
+		case <-ctx.Done():
+			return a.stop()
+		}
+		if !ok {
+			return a.stop()
+		}
+		if err := a.event(ctx, ev); err != nil {
+			return err
+		}
+		if a.inTxn {
+			continue
+		}
+		// At a source transaction boundary: commit the group when the reader
+		// has nothing more queued, or the group is big or old enough.
+		if a.ap.Open() && (len(events) == 0 || a.ap.InGroup() >= sink.MaxGroup || time.Since(a.groupAt) > groupMaxAge) {
+			if err := a.commit(ctx); err != nil {
+				return err
+			}
+		}
+		if done, err := a.reached(a.pos, stopAt); err != nil || done {
+			if err == nil && a.ap.Open() {
+				err = a.commit(ctx)
+			}
+			if err == nil {
+				err = errCaughtUp
+			}
+			return err
+		}
+	}
+}
+
+func (a *apply) event(ctx context.Context, ev change.Event) error {
+	switch ev.Kind {
+	case change.Begin:
+		if !a.ap.Open() {
+			a.groupAt = time.Now()
+		}
+		a.inTxn = true
+		return a.ap.Begin(ctx)
+	case change.Rows:
+		at := a.tables[ev.Table]
+		if at == nil {
+			return fmt.Errorf("the binlog reader sent rows of %s, which is not selected", ev.Table)
+		}
+		if err := a.rows(at, ev); err != nil {
+			return err
+		}
+		if a.ap.Pending() >= flushEvery {
+			return a.ap.Flush(ctx)
+		}
+	case change.Commit:
+		a.inTxn = false
+		a.ap.EndSource()
+		a.pos, a.posTime = ev.Pos, ev.Time
+		a.txns++
+	case change.Rollback:
+		a.inTxn = false
+		return a.ap.Rollback(ctx)
+	case change.Progress:
+		a.pos = ev.Pos
+		if !ev.Time.IsZero() {
+			a.lastLag = time.Since(ev.Time)
+		}
+		if !a.ap.Open() && time.Since(a.savedAt) > progressSaves {
+			a.savedAt = time.Now()
+			return a.t.dst.SaveCheckpoint(ctx, a.t.Task.Name, a.pos, time.Time{})
+		}
+	}
+	return nil
+}
+
+// commit writes the checkpoint with the group and leaves idempotent mode
+// once the checkpoint passed the end of the full load.
+func (a *apply) commit(ctx context.Context) error {
+	if err := a.ap.Commit(ctx, a.pos, a.posTime); err != nil {
+		return err
+	}
+	if !a.posTime.IsZero() {
+		a.lastLag = time.Since(a.posTime)
+	}
+	if a.ap.Idempotent {
+		idem, err := a.idempotent()
+		if err != nil {
+			return err
+		}
+		if !idem {
+			a.t.Log.Info("caught up with the end of the full load; applying strictly from here", "position", a.pos.String())
+		}
+		a.ap.Idempotent = idem
+	}
+	return nil
+}
+
+// stop ends at a transaction boundary: a complete group commits, a source
+// transaction in flight is rolled back with its group (the checkpoint then
+// replays it).
+func (a *apply) stop() error {
+	if !a.ap.Open() {
+		return nil
+	}
+	if a.inTxn {
+		return nil // Close rolls the group back
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return a.commit(ctx)
+}
+
+// report prints the phase's totals.
+func (a *apply) report(out io.Writer) {
+	fmt.Fprintf(out, "incremental: %d transactions, %d row changes applied, last lag %s, position %s\n",
+		a.txns, a.changes, a.lastLag.Round(time.Millisecond), a.pos)
+}
+
+// rows queues the statements of one rows event.
+func (a *apply) rows(at *applyTable, ev change.Event) error {
+	step := 1
+	if ev.Op == change.Update {
+		step = 2
+	}
+	for i := 0; i+step <= len(ev.Images); i += step {
+		var err error
+		switch ev.Op {
+		case change.Insert:
+			err = a.insert(at, ev.Images[i])
+		case change.Delete:
+			err = a.delete(at, ev.Images[i])
+		case change.Update:
+			err = a.update(at, ev.Images[i], ev.Images[i+1])
+		}
+		if err != nil {
+			return err
+		}
+		a.changes++
+	}
+	return nil
+}
+
+// convert turns a binlog row image into target values.
+func (a *apply) convert(at *applyTable, image []any) ([]any, error) {
+	if len(image) != len(at.convs) {
+		return nil, fmt.Errorf("a binlog row of %s has %d columns, the table has %d", at.table, len(image), len(at.convs))
+	}
+	out := make([]any, len(image))
+	for i, v := range image {
+		var err error
+		var fix value.Fix
+		out[i], fix, err = at.convs[i].Binlog(v)
+		if err != nil {
+			return nil, &RowError{Table: at.table.String(), Key: keyOf(at.loadTable, image), Err: err}
+		}
+		if fix != 0 {
+			at.count(fix)
+		}
+	}
+	return out, nil
+}
+
+func (a *apply) insert(at *applyTable, image []any) error {
+	row, err := a.convert(at, image)
+	if err != nil {
+		return err
+	}
+	if a.ap.Idempotent && len(at.tg.Key) > 0 {
+		for _, q := range at.dml.Conflicts {
+			a.ap.Queue(q, row)
+		}
+		a.ap.Queue(at.dml.Upsert, row)
+		return nil
+	}
+	a.ap.Queue(at.dml.Insert, row)
+	return nil
+}
+
+func (a *apply) delete(at *applyTable, image []any) error {
+	row, err := a.convert(at, image)
+	if err != nil {
+		return err
+	}
+	key := func() string { return keyOf(at.loadTable, image) }
+	if len(at.tg.Key) == 0 {
+		a.ap.QueueChecked(at.dml.DeleteRow, row, "delete", at.table.String(), key)
+		return nil
+	}
+	a.ap.QueueChecked(at.dml.Delete, pick(row, at.tg.Key), "delete", at.table.String(), key)
+	return nil
+}
+
+func (a *apply) update(at *applyTable, before, after []any) error {
+	old, err := a.convert(at, before)
+	if err != nil {
+		return err
+	}
+	row, err := a.convert(at, after)
+	if err != nil {
+		return err
+	}
+	key := func() string { return keyOf(at.loadTable, before) }
+	if len(at.tg.Key) == 0 {
+		a.ap.QueueChecked(at.dml.UpdateRow, append(row, old...), "update", at.table.String(), key)
+		return nil
+	}
+	if !a.ap.Idempotent {
+		a.ap.QueueChecked(at.dml.Update, append(row, pick(old, at.tg.Key)...), "update", at.table.String(), key)
+		return nil
+	}
+	// Idempotent: the row may be missing or already newer; make it the
+	// after image, by key, and free its unique values.
+	if keyChanged(before, after, at.tg.Key) {
+		a.ap.Queue(at.dml.Delete, pick(old, at.tg.Key))
+	}
+	for _, q := range at.dml.Conflicts {
+		a.ap.Queue(q, row)
+	}
+	a.ap.Queue(at.dml.Upsert, row)
+	return nil
+}
+
+func pick(row []any, idx []int) []any {
+	out := make([]any, len(idx))
+	for i, k := range idx {
+		out[i] = row[k]
+	}
+	return out
+}
+
+func keyChanged(before, after []any, key []int) bool {
+	for _, k := range key {
+		if !reflect.DeepEqual(before[k], after[k]) {
+			return true
+		}
+	}
+	return false
+}
