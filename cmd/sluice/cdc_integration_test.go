@@ -87,7 +87,7 @@ func TestIncrementalSync(t *testing.T) {
 		// single-row changes
 		"INSERT INTO parent VALUES (5001, 'new one')",
 		"UPDATE parent SET name = 'renamed' WHERE id = 7",
-		"UPDATE parent SET id = 7007 WHERE id = 8", // primary key change
+		"UPDATE parent SET id = 7007 WHERE id = 5001", // primary key change
 		"DELETE FROM child WHERE parent_id = 9",
 		"DELETE FROM parent WHERE id = 9",
 		// a unique-key swap inside one transaction
@@ -109,7 +109,7 @@ func TestIncrementalSync(t *testing.T) {
 	stop()
 	src.Exec(t,
 		// 200k rows in one transaction
-		"INSERT INTO child (parent_id, note, amount) SELECT 1 + seq % 1000, 'bulk', seq FROM seq_1_to_200000",
+		"INSERT INTO child (parent_id, note, amount) SELECT 100 + seq % 800, 'bulk', seq FROM seq_1_to_200000",
 		"UPDATE child SET amount = amount + 1 WHERE note = 'bulk' AND id % 3 = 0",
 		"DELETE FROM child WHERE note = 'bulk' AND id % 5 = 0",
 	)

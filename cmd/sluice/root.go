@@ -50,6 +50,8 @@ type runFlags struct {
 	zeroDate, badText            string
 	logFormat, logLevel          string
 	progressEvery                time.Duration
+	stopWhenCaughtUp             bool
+	serverID                     uint32
 }
 
 func newRun() *cobra.Command {
