@@ -1,8 +1,19 @@
 package value
 
 import (
+	"bytes"
+	"errors"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
 // decode is how a binlog text value's bytes, which are in the column's
@@ -14,8 +25,44 @@ const (
 	decUTF8   decode = iota // utf8mb4, utf8mb3, utf8, binary: already UTF-8, validated
 	decASCII                // ascii: a byte above 0x7F is invalid
 	decLatin1               // latin1: MySQL's cp1252 table (latin1Table)
+	decOther                // another charset, decoded with golang.org/x/text (Converter.enc)
 	decNone                 // a charset the binlog path cannot decode: binlog values are an error
 )
+
+// otherCharsets are the MySQL character sets decoded with x/text. MySQL's
+// utf16, ucs2 and utf32 are big-endian.
+var otherCharsets = map[string]encoding.Encoding{
+	"gbk": simplifiedchinese.GBK, "gb2312": simplifiedchinese.HZGB2312, "gb18030": simplifiedchinese.GB18030,
+	"big5": traditionalchinese.Big5, "sjis": japanese.ShiftJIS, "cp932": japanese.ShiftJIS,
+	"ujis": japanese.EUCJP, "eucjpms": japanese.EUCJP, "euckr": korean.EUCKR,
+	"utf16":   unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM),
+	"utf16le": unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM),
+	"ucs2":    unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM),
+	"utf32":   utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM),
+	"cp1250":  charmap.Windows1250, "cp1251": charmap.Windows1251, "cp1256": charmap.Windows1256,
+	"cp1257": charmap.Windows1257, "latin2": charmap.ISO8859_2, "latin5": charmap.ISO8859_9,
+	"latin7": charmap.ISO8859_13, "greek": charmap.ISO8859_7, "hebrew": charmap.ISO8859_8,
+	"koi8r": charmap.KOI8R, "koi8u": charmap.KOI8U, "cp866": charmap.CodePage866,
+	"cp852": charmap.CodePage852, "cp850": charmap.CodePage850, "macroman": charmap.Macintosh,
+}
+
+// decodeOther turns bytes in c.enc into UTF-8, exactly: the result must
+// encode back to the same bytes, else the value holds bytes invalid in its
+// charset (x/text would silently turn them into U+FFFD).
+func (c *Converter) decodeOther(b []byte) ([]byte, error) {
+	out, err := c.enc.NewDecoder().Bytes(b)
+	if err == nil {
+		var back []byte
+		back, err = c.enc.NewEncoder().Bytes(out)
+		if err == nil && !bytes.Equal(back, b) {
+			err = errors.New("round trip differs")
+		}
+	}
+	if err != nil {
+		return nil, c.errorf("holds bytes that are not valid in its character set %s; fix the value on the source", c.csName)
+	}
+	return out, nil
+}
 
 // charset maps a MySQL character set name to its binlog decoding. An empty
 // name is an error for text (the catalog must say) and UTF-8 for JSON (MySQL
@@ -34,9 +81,13 @@ func (c *Converter) charset(name string, required bool) (decode, error) {
 		}
 		return 0, c.errorf("the column has no character set in the schema; the catalog reader must fill Charset from information_schema")
 	}
+	if enc, ok := otherCharsets[strings.ToLower(name)]; ok {
+		c.enc, c.csName = enc, strings.ToLower(name)
+		return decOther, nil
+	}
 	// The snapshot still works (the server converts to utf8mb4); only a
 	// binlog value of this column is an error, raised when it arrives.
-	c.csErr = c.errorf("character set %s is not supported on the binlog path (supported: utf8mb4, utf8mb3, utf8, latin1, ascii, binary); "+
+	c.csErr = c.errorf("character set %s is not supported on the binlog path; "+
 		"convert the column to utf8mb4 (ALTER TABLE ... CONVERT TO CHARACTER SET utf8mb4) or exclude it", name)
 	return decNone, nil
 }

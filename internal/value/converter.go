@@ -1,6 +1,8 @@
 package value
 
 import (
+	"golang.org/x/text/encoding"
+
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/sluicedb/sluice/internal/schema"
@@ -49,11 +51,13 @@ type Converter struct {
 	zeroFail bool // Policy.ZeroDateNotNull == ZeroDateFail
 	strip    bool // Policy.BadText == BadTextStrip
 
-	unsigned bool   // opInt
-	width    int    // opInt: bytes; opBit: bits; opBinary: fixed length (0 = variable); opDecimal: scale
-	trim     bool   // opText: CHAR(n), trailing spaces are not part of the value
-	cs       decode // opText, opJSON: how binlog bytes become UTF-8
-	csErr    error  // decNone: the error every binlog value of the column gets
+	unsigned bool              // opInt
+	width    int               // opInt: bytes; opBit: bits; opBinary: fixed length (0 = variable); opDecimal: scale
+	trim     bool              // opText: CHAR(n), trailing spaces are not part of the value
+	cs       decode            // opText, opJSON: how binlog bytes become UTF-8
+	csErr    error             // decNone: the error every binlog value of the column gets
+	enc      encoding.Encoding // decOther: the column's charset
+	csName   string            // decOther: its MySQL name, for messages
 
 	members   []string       // opEnum, opSet: labels in definition order
 	boxed     []any          // opEnum, opSet: 1-based index → label as any ("" at 0), returned without allocating

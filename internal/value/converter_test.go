@@ -42,9 +42,9 @@ func TestNewRejects(t *testing.T) {
 // the server whatever the column's charset; only binlog bytes need decoding.
 func TestUnsupportedCharsetOnlyFailsTheBinlog(t *testing.T) {
 	for _, col := range []schema.Column{
-		{Name: "x", Kind: schema.KindText, Charset: "gbk"},
-		{Name: "x", Kind: schema.KindText, Charset: "sjis"},
-		{Name: "x", Kind: schema.KindJSON, Charset: "gbk"},
+		{Name: "x", Kind: schema.KindText, Charset: "armscii8"},
+		{Name: "x", Kind: schema.KindText, Charset: "geostd8"},
+		{Name: "x", Kind: schema.KindJSON, Charset: "swe7"},
 	} {
 		c, err := New(&col, Policy{})
 		if err != nil {
@@ -58,6 +58,36 @@ func TestUnsupportedCharsetOnlyFailsTheBinlog(t *testing.T) {
 		if !errors.As(err, &ve) || !strings.Contains(err.Error(), "character set "+col.Charset+" is not supported on the binlog path") {
 			t.Errorf("%s %s: Binlog err = %v", col.Kind, col.Charset, err)
 		}
+	}
+}
+
+// TestOtherCharsetsOnTheBinlog: x/text decodes the other common charsets,
+// and bytes invalid in the charset are an error, never U+FFFD.
+func TestOtherCharsetsOnTheBinlog(t *testing.T) {
+	for _, tc := range []struct {
+		charset string
+		in      []byte
+		want    string
+	}{
+		{"gbk", []byte{0xd6, 0xd0, 0xce, 0xc4}, "中文"},
+		{"sjis", []byte{0x93, 0xfa, 0x96, 0x7b}, "日本"},
+		{"utf16", []byte{0x00, 0x41, 0xd8, 0x3d, 0xde, 0x00}, "A😀"},
+		{"cp1251", []byte{0xcf, 0xf0, 0xe8}, "При"},
+		{"euckr", []byte{0xc7, 0xd1}, "한"},
+	} {
+		col := textCol(tc.charset, false)
+		c, err := New(&col, Policy{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.charset, err)
+		}
+		if out, _, err := c.Binlog(tc.in); err != nil || out != tc.want {
+			t.Errorf("%s: Binlog = %q, %v; want %q", tc.charset, out, err, tc.want)
+		}
+	}
+	col := textCol("gbk", false)
+	c, _ := New(&col, Policy{})
+	if _, _, err := c.Binlog([]byte{0xd6}); err == nil || !strings.Contains(err.Error(), "not valid in its character set gbk") {
+		t.Errorf("a truncated GBK sequence: err = %v", err)
 	}
 }
 

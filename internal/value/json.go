@@ -36,6 +36,12 @@ func (c *Converter) json(p path, v any) (any, Fix, error) {
 	if p == binlogPath && c.cs == decNone {
 		return nil, 0, c.csErr
 	}
+	if p == binlogPath && c.cs == decOther {
+		var err error
+		if b, err = c.decodeOther(b); err != nil {
+			return nil, 0, err
+		}
+	}
 	if p == binlogPath && c.cs == decLatin1 && !isASCII(b) {
 		b = latin1ToUTF8(b)
 	}

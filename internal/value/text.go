@@ -32,6 +32,11 @@ func (c *Converter) text(p path, v any) (any, Fix, error) {
 			}
 		case decASCII:
 			ascii = true
+		case decOther:
+			var err error
+			if b, err = c.decodeOther(b); err != nil {
+				return nil, 0, err
+			}
 		case decNone:
 			return nil, 0, c.csErr
 		}
