@@ -6,6 +6,7 @@
 #
 #   scripts/dbs.sh start    start the servers (a no-op for those already up)
 #   scripts/dbs.sh stop     stop them (a no-op for those already down)
+#   scripts/dbs.sh start|stop mysql|pg   only that server (fault tests)
 #   scripts/dbs.sh status   say which are up; exit 1 unless all are
 #   scripts/dbs.sh env      print the export lines the tests read
 #   scripts/dbs.sh clean    stop them and remove the state directory
@@ -415,17 +416,23 @@ cmd_start() {
   require_bins "$MARIADBD" mariadb mariadb-admin mariadb-install-db mariadb-tzinfo-to-sql \
     setsid flock "$PG_BIN/initdb" "$PG_BIN/pg_ctl" "$PG_BIN/pg_isready" "$PG_BIN/pg_config"
   lock
-  my_start mysql
-  mysql2_wanted && my_start mysql2
-  pg_start
+  case "${1:-all}" in
+    all) my_start mysql; mysql2_wanted && my_start mysql2; pg_start ;;
+    mysql) my_start mysql ;;
+    pg) pg_start ;;
+    *) die "unknown server ${1}: use mysql or pg" ;;
+  esac
 }
 
 cmd_stop() {
   [[ -d "$DIR" ]] || return 0
   lock
-  my_stop mysql
-  my_stop mysql2
-  pg_stop
+  case "${1:-all}" in
+    all) my_stop mysql; my_stop mysql2; pg_stop ;;
+    mysql) my_stop mysql ;;
+    pg) pg_stop ;;
+    *) die "unknown server ${1}: use mysql or pg" ;;
+  esac
 }
 
 cmd_status() {
@@ -456,8 +463,8 @@ cmd_clean() {
 }
 
 case "${1:-}" in
-  start) cmd_start ;;
-  stop) cmd_stop ;;
+  start) cmd_start "${2:-all}" ;;
+  stop) cmd_stop "${2:-all}" ;;
   status) cmd_status ;;
   env) cmd_env ;;
   clean) cmd_clean ;;

@@ -14,8 +14,8 @@ import (
 )
 
 // startSluice runs sluice in the background; stop it with the returned func,
-// which sends SIGINT and checks the clean exit.
-func startSluice(t *testing.T, args ...string) (stop func()) {
+// which sends SIGINT, checks the clean exit and returns what it printed.
+func startSluice(t *testing.T, args ...string) (stop func() string) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	var stderr strings.Builder
@@ -26,9 +26,9 @@ func startSluice(t *testing.T, args ...string) (stop func()) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	stopped := false
-	stop = func() {
+	stop = func() string {
 		if stopped {
-			return
+			return stderr.String()
 		}
 		stopped = true
 		cmd.Process.Signal(syscall.SIGINT)
@@ -41,8 +41,9 @@ func startSluice(t *testing.T, args ...string) (stop func()) {
 			cmd.Process.Kill()
 			t.Errorf("sluice did not stop within a minute of SIGINT\n%s", stderr.String())
 		}
+		return stderr.String()
 	}
-	t.Cleanup(stop)
+	t.Cleanup(func() { stop() })
 	return stop
 }
 

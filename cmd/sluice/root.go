@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/spf13/cobra"
 
 	"github.com/sluicedb/sluice/internal/config"
@@ -52,6 +53,7 @@ type runFlags struct {
 	progressEvery                time.Duration
 	stopWhenCaughtUp             bool
 	serverID                     uint32
+	retryFor                     time.Duration
 }
 
 func newRun() *cobra.Command {
@@ -93,6 +95,9 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 			if err != nil {
 				return err
 			}
+			// The MySQL driver's own messages (e.g. "closing bad idle
+			// connection") go through our logger at debug level.
+			mysql.SetLogger(driverLog{log})
 			r := &pipeline.Runner{Task: task, Log: log, Out: os.Stderr}
 			return r.Run(c.Context())
 		},
@@ -113,6 +118,7 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 	fl.StringVar(&f.badText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fl.DurationVar(&f.retryFor, "retry-for", 720*time.Minute, "retry lost source or target connections this long (10m..24h) before the task fails")
 	fl.BoolVar(&f.stopWhenCaughtUp, "stop-when-caught-up", false, "incremental: apply the binlog up to the position read when the phase starts, then exit 0")
 	fl.Uint32Var(&f.serverID, "server-id", 0, "server_id of sluice's binlog reader; must be unique among the source's replicas (default: derived from --name and the target)")
 	fl.DurationVar(&f.progressEvery, "progress-interval", 5*time.Second, "interval of progress lines when stderr is not a terminal")
@@ -145,12 +151,17 @@ func (f *runFlags) task() (*config.Task, error) {
 	t := &config.Task{Name: f.name, Source: src, Target: dst, Selection: sel, Phases: phases,
 		Parallel: f.parallel, ChunkRows: f.chunkRows, Acks: acks, Conflict: f.conflict, Case: f.caseP,
 		ZeroDate: f.zeroDate, BadText: f.badText, ProgressEvery: f.progressEvery,
-		StopWhenCaughtUp: f.stopWhenCaughtUp, ServerID: f.serverID}
+		StopWhenCaughtUp: f.stopWhenCaughtUp, ServerID: f.serverID, RetryFor: f.retryFor}
 	if f.progressEvery <= 0 {
 		return nil, &config.UsageError{Msg: "--progress-interval must be positive"}
 	}
 	return t, t.Validate()
 }
+
+// driverLog adapts slog to go-sql-driver/mysql's logger.
+type driverLog struct{ log *slog.Logger }
+
+func (d driverLog) Print(v ...any) { d.log.Debug("mysql driver", "msg", fmt.Sprint(v...)) }
 
 func newLogger(format, level string) (*slog.Logger, error) {
 	var lv slog.Level

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseSource(t *testing.T) {
@@ -104,7 +105,7 @@ func TestPhasesAndValidate(t *testing.T) {
 	}
 	good := func() *Task {
 		return &Task{Name: "t1", Parallel: 4, ChunkRows: 100000, Phases: Phases{Schema: true, Full: true},
-			Conflict: "error", Case: "default", ZeroDate: "-infinity", BadText: "fail"}
+			Conflict: "error", Case: "default", ZeroDate: "-infinity", BadText: "fail", RetryFor: 720 * time.Minute}
 	}
 	if err := good().Validate(); err != nil {
 		t.Fatal(err)

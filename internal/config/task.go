@@ -67,6 +67,8 @@ type Task struct {
 	// StopWhenCaughtUp ends the incremental phase at the binlog position read
 	// when it starts (after the full load).
 	StopWhenCaughtUp bool
+	// RetryFor is how long lost connections are retried before the task fails.
+	RetryFor time.Duration
 	// ServerID is the replica server_id of the binlog reader; 0 derives one.
 	ServerID uint32
 	// ProgressEvery is the interval of plain progress lines when stderr is not a terminal.
@@ -88,6 +90,9 @@ func (t *Task) Validate() error {
 	}
 	if !t.Phases.Schema && !t.Phases.Full && !t.Phases.Incremental {
 		return usagef("--phases selects nothing")
+	}
+	if t.RetryFor < 10*time.Minute || t.RetryFor > 24*time.Hour {
+		return usagef("--retry-for %s: use 10m to 24h", t.RetryFor)
 	}
 	if t.StopWhenCaughtUp && !t.Phases.Incremental {
 		return usagef("--stop-when-caught-up needs the incremental phase (--phases …,incremental)")

@@ -28,25 +28,29 @@ const (
 // position) and applies every change of the selected tables in source commit
 // order, until ctx ends or, with --stop-when-caught-up, the position read at
 // its start is reached.
-func (t *task) incrementalPhase(ctx context.Context) error {
+//
+// It reports whether it applied anything, so that retries measure
+// --retry-for from the last attempt that made progress.
+func (t *task) incrementalPhase(ctx context.Context) (bool, error) {
 	from, err := t.startPosition(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
-	var stopAt change.Position
-	if t.Task.StopWhenCaughtUp {
-		if stopAt, err = t.src.CurrentPosition(ctx); err != nil {
-			return err
+	if t.stopAt.IsZero() && t.Task.StopWhenCaughtUp {
+		// Read once: a retried attempt keeps the target of the first.
+		if t.stopAt, err = t.src.CurrentPosition(ctx); err != nil {
+			return false, err
 		}
 	}
+	stopAt := t.stopAt
 	ap, err := t.newApply(ctx, from)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer ap.close()
 	if done, err := ap.reached(from, stopAt); done || err != nil {
 		t.Log.Info("caught up", "position", from.String())
-		return err
+		return false, err
 	}
 	t.Log.Info("incremental sync starting", "from", from.String(), "idempotent_until", t.state.LoadEnd.String(),
 		"stop_at", stopAt.String())
@@ -65,15 +69,16 @@ func (t *task) incrementalPhase(ctx context.Context) error {
 	})
 	err = g.Wait()
 	ap.report(t.Out)
+	progressed := ap.txns > 0
 	switch {
 	case errors.Is(err, errCaughtUp):
 		t.Log.Info("caught up", "position", ap.pos.String())
-		return nil
+		return progressed, nil
 	case ctx.Err() != nil:
 		t.Log.Info("stopped at a transaction boundary", "position", ap.pos.String())
-		return ctx.Err()
+		return progressed, ctx.Err()
 	}
-	return err
+	return progressed, err
 }
 
 // errCaughtUp ends the phase when --stop-when-caught-up is reached.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/sluicedb/sluice/internal/change"
 	"github.com/sluicedb/sluice/internal/config"
 	"github.com/sluicedb/sluice/internal/precheck"
 	"github.com/sluicedb/sluice/internal/schema"
@@ -32,6 +33,8 @@ type task struct {
 	policy value.Policy
 	// createPostGIS is set when the schema phase must CREATE EXTENSION postgis.
 	createPostGIS bool
+	// stopAt is where --stop-when-caught-up ends the incremental phase.
+	stopAt change.Position
 }
 
 // Run connects, prechecks and runs the selected phases. A failed precheck
@@ -59,10 +62,13 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 	}
 	if r.Task.Phases.Incremental {
-		if t.state, err = t.dst.LoadTask(ctx, r.Task.Name); err != nil {
-			return err
-		}
-		return t.incrementalPhase(ctx)
+		return t.withRetry(ctx, "incremental", func(ctx context.Context) (bool, error) {
+			var err error
+			if t.state, err = t.dst.LoadTask(ctx, r.Task.Name); err != nil {
+				return false, err
+			}
+			return t.incrementalPhase(ctx)
+		})
 	}
 	return nil
 }

@@ -70,7 +70,8 @@ const binlogEventBuffer = 256
 // selected tables, a source whose GTID history is behind the checkpoint, a
 // server_id clash); a start position the source no longer has is a
 // *PurgedError. Other errors (connection loss, read timeout) are worth
-// retrying from the last Commit or Progress position.
+// retrying from the last Commit or Progress position. Whenever Stream
+// returns, a transaction it began but did not end is incomplete: discard it.
 func (s *Source) Stream(ctx context.Context, from change.Position, tables []*schema.Table, o BinlogOptions, out chan<- change.Event) error {
 	o = o.withDefaults()
 	if err := s.checkStart(from, o); err != nil {
@@ -94,7 +95,7 @@ func (s *Source) Stream(ctx context.Context, from change.Position, tables []*sch
 	syncer := replication.NewBinlogSyncer(cfg)
 	defer syncer.Close()
 	var streamer *replication.BinlogStreamer
-	if g.IsEmpty() {
+	if from.GTID == "" {
 		streamer, err = syncer.StartSync(gomysql.Position{Name: from.File, Pos: uint32(from.Offset)})
 	} else {
 		var set gomysql.GTIDSet

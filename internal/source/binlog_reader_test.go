@@ -58,7 +58,9 @@ func (b *binlogScript) query(db, sql string) *binlogScript {
 	return b.add(replication.QUERY_EVENT, &replication.QueryEvent{Schema: []byte(db), Query: []byte(sql)})
 }
 
-func (b *binlogScript) xid() *binlogScript { return b.add(replication.XID_EVENT, &replication.XIDEvent{}) }
+func (b *binlogScript) xid() *binlogScript {
+	return b.add(replication.XID_EVENT, &replication.XIDEvent{})
+}
 
 func tableMap(db, table string, names ...string) *replication.TableMapEvent {
 	tm := &replication.TableMapEvent{Schema: []byte(db), Table: []byte(table), ColumnCount: uint64(len(names))}

@@ -100,6 +100,14 @@ func classifyTokens(toks []token) statement {
 		return statement{class: stmtDML, opaque: true}
 	}
 	rest := toks[i+1:]
+	if toks[i].is("SET") && len(rest) > 0 && rest[0].is("STATEMENT") {
+		// MariaDB: SET STATEMENT var=value[, ...] FOR statement
+		for j, t := range rest {
+			if t.is("FOR") {
+				return classifyTokens(rest[j+1:])
+			}
+		}
+	}
 	switch kw := strings.ToUpper(toks[i].text); kw {
 	case "BEGIN":
 		return statement{class: stmtBegin}

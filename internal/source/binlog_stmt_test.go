@@ -84,7 +84,7 @@ func TestClassifyControl(t *testing.T) {
 }
 
 // TestClassifyTouched pins which statements stop a stream selecting
-// shop.orders, shop.order_items, shop.`we``ird` and shop.`my table`.
+// shop.orders, shop.order_items, shop.`we“ird` and shop.`my table`.
 func TestClassifyTouched(t *testing.T) {
 	sel := newSelection([]*schema.Table{
 		{Database: "shop", Name: "orders"},
@@ -114,6 +114,9 @@ func TestClassifyTouched(t *testing.T) {
 		{"shop", "REPLACE INTO `order_items` VALUES (1)", "shop.order_items"},
 		{"shop", "WITH x AS (SELECT 1) UPDATE orders SET a=1", "shop.orders"},
 		{"shop", "UPDATE ORDERS SET a=1", "shop.orders"},
+		{"shop", "SET STATEMENT max_statement_time=60 FOR UPDATE orders SET a=1", "shop.orders"},
+		{"shop", "SET STATEMENT foreign_key_checks=0 FOR ALTER TABLE orders ADD c INT", "shop.orders"},
+		{"shop", "SET @a = (SELECT 1)", ""},
 		{"shop", "INSERT INTO customers VALUES (1)", ""},
 		// DDL
 		{"shop", "ALTER TABLE orders ADD COLUMN c INT", "shop.orders"},
@@ -179,4 +182,23 @@ func TestExecuteLoadQuery(t *testing.T) {
 	if db, q := executeLoadQuery(raw[:30], false); db != "" || q != "" {
 		t.Errorf("short event: %q, %q", db, q)
 	}
+}
+
+// FuzzClassifyStatement: any text classifies without panicking, and a
+// statement that names a selected table in a DDL or DML keyword position
+// keeps doing so whatever follows it.
+func FuzzClassifyStatement(f *testing.F) {
+	for _, s := range []string{"ALTER TABLE orders ADD c INT", "UPDATE t SET a='x\\'y' /* c */", "/*!40000 DROP TABLE `a``b` */",
+		"ROLLBACK TO `s`", "SET STATEMENT a=1 FOR DELETE FROM t", "CREATE INDEX i ON t (a)", "RENAME TABLE a WAIT 1 TO b"} {
+		f.Add(s)
+	}
+	sel := newSelection([]*schema.Table{{Database: "shop", Name: "orders"}})
+	f.Fuzz(func(t *testing.T, sql string) {
+		classifyStatement(sql)
+		for _, prefix := range []string{"UPDATE orders SET a=1 ", "ALTER TABLE orders "} {
+			if _, hit := sel.touched(classifyStatement(prefix+"-- \n"+sql), "shop"); !hit {
+				t.Errorf("%q no longer touches shop.orders", prefix+sql)
+			}
+		}
+	})
 }
