@@ -75,8 +75,10 @@ type Event struct {
 	// value.Converter.Binlog). Insert: the new rows. Delete: the old rows.
 	// Update: before and after images alternating: before0, after0, before1, ...
 	Images [][]any
-	// Pos is the position after the event: for Commit and Progress, where a
-	// restart resumes.
+	// Pos is the position after the event: for Commit, Rollback and
+	// Progress, where a restart resumes. A Begin carries only the GTID state
+	// including its own transaction (MariaDB; empty otherwise), to tell
+	// whether a snapshot already holds the transaction.
 	Pos Position
 	// Time is the source commit timestamp (event header, seconds).
 	Time time.Time

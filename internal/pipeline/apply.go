@@ -22,6 +22,7 @@ type apply struct {
 	pos     change.Position // position after the last source transaction applied
 	posTime time.Time       // its source commit time
 	inTxn   bool            // a source transaction is open
+	txnPos  change.Position // the open transaction's GTID state, itself included (MariaDB)
 	groupAt time.Time       // when the open group began
 	savedAt time.Time       // when a Progress position was last saved
 	txns    int64
@@ -30,7 +31,7 @@ type apply struct {
 }
 
 func (t *task) newApply(ctx context.Context, from change.Position) (*apply, error) {
-	tables, err := t.applyTables()
+	tables, err := t.applyTables(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -110,12 +111,15 @@ func (a *apply) event(ctx context.Context, ev change.Event) error {
 		if !a.ap.Open() {
 			a.groupAt = time.Now()
 		}
-		a.inTxn = true
+		a.inTxn, a.txnPos = true, ev.Pos
 		return a.ap.Begin(ctx)
 	case change.Rows:
 		at := a.tables[ev.Table]
 		if at == nil {
 			return fmt.Errorf("the binlog reader sent rows of %s, which is not selected", ev.Table)
+		}
+		if a.inCopy(at) {
+			return nil
 		}
 		if err := a.rows(at, ev); err != nil {
 			return err
@@ -142,6 +146,18 @@ func (a *apply) event(ctx context.Context, ev change.Event) error {
 		}
 	}
 	return nil
+}
+
+// inCopy reports whether the open source transaction is already in the
+// table's copy: the table came from one consistent snapshot at or after it.
+// Decided by GTID (exact per transaction); without GTIDs nothing is skipped
+// and the overlap is replayed idempotently.
+func (a *apply) inCopy(at *applyTable) bool {
+	if at.copiedAt.GTID == "" || a.txnPos.GTID == "" || at.copiedAt.Flavor != "mariadb" || a.txnPos.Flavor != "mariadb" {
+		return false
+	}
+	in, err := at.copiedAt.Reached(a.txnPos)
+	return err == nil && in
 }
 
 // commit writes the checkpoint with the group and leaves idempotent mode

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sluicedb/sluice/internal/change"
 	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/schema"
 	"github.com/sluicedb/sluice/internal/sink"
@@ -210,11 +211,15 @@ func (t *task) copyChunks(ctx context.Context, snap *source.Snapshot, jobs []job
 		queue <- j
 	}
 	close(queue)
+	var pos *change.Position // chunks remember the consistent snapshot they come from
+	if snap.Consistent {
+		pos = &snap.Position
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	for _, reader := range snap.Readers {
 		g.Go(func() error {
 			for j := range queue {
-				if err := t.copyChunk(ctx, reader, j); err != nil {
+				if err := t.copyChunk(ctx, reader, pos, j); err != nil {
 					return err
 				}
 			}

@@ -58,7 +58,7 @@ func (t *task) incrementalPhase(ctx context.Context) (bool, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(events)
-		return t.src.Stream(gctx, from, t.tables, source.BinlogOptions{ServerID: t.serverID()}, events)
+		return t.src.Stream(gctx, from, t.tables, source.BinlogOptions{ServerID: t.serverID(), Name: "sluice-" + t.Task.Name}, events)
 	})
 	g.Go(func() error {
 		err := ap.run(gctx, events, stopAt)
@@ -124,9 +124,18 @@ type applyTable struct {
 	*loadTable
 	dml sink.DML
 	tg  sink.Target
+	// copiedAt is the consistent snapshot the whole table was copied from,
+	// when there is one: source transactions before it are already in the
+	// copy and are skipped for this table, so that replaying the overlap
+	// never shows the table in a state the source did not have.
+	copiedAt change.Position
 }
 
-func (t *task) applyTables() (map[*schema.Table]*applyTable, error) {
+func (t *task) applyTables(ctx context.Context) (map[*schema.Table]*applyTable, error) {
+	copied, err := t.dst.TablePositions(ctx, t.Task.Name)
+	if err != nil {
+		return nil, err
+	}
 	out := map[*schema.Table]*applyTable{}
 	for _, tb := range t.tables {
 		lt, err := t.loadTable(tb)
@@ -134,7 +143,7 @@ func (t *task) applyTables() (map[*schema.Table]*applyTable, error) {
 			return nil, err
 		}
 		tg := sink.TargetOf(tb)
-		out[tb] = &applyTable{loadTable: lt, dml: sink.BuildDML(tg), tg: tg}
+		out[tb] = &applyTable{loadTable: lt, dml: sink.BuildDML(tg), tg: tg, copiedAt: copied[ref(tb)]}
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sluicedb/sluice/internal/change"
 )
 
 // CopyChunk loads one chunk with COPY (binary format) and marks it done.
@@ -16,8 +18,11 @@ import (
 // The load session turns off triggers and FK checks with
 // session_replication_role = replica when the account may, and commits
 // asynchronously: a crash of PostgreSQL loses the rows and the mark together.
+//
+// pos is the position of the consistent snapshot the chunk is read from, or
+// nil when the read view is not tied to a position (no global read lock).
 func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int, cols []string,
-	src pgx.CopyFromSource, bytes func() int64) (int64, error) {
+	src pgx.CopyFromSource, bytes func() int64, pos *change.Position) (int64, error) {
 	var n int64
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
@@ -33,9 +38,16 @@ func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int
 		if err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE sluice.chunk SET done_at = clock_timestamp(), rows = $5, bytes = $6
+		var file, gtid *string
+		var offset *int64
+		if pos != nil {
+			off := int64(pos.Offset)
+			file, offset, gtid = &pos.File, &off, &pos.GTID
+		}
+		tag, err := tx.Exec(ctx, `UPDATE sluice.chunk SET done_at = clock_timestamp(), rows = $5, bytes = $6,
+			pos_file = $7, pos_offset = $8, pos_gtid = $9
 			WHERE task = $1 AND source_db = $2 AND source_table = $3 AND seq = $4 AND done_at IS NULL`,
-			task, ref.SourceDB, ref.SourceTable, int32(seq), n, bytes())
+			task, ref.SourceDB, ref.SourceTable, int32(seq), n, bytes(), file, offset, gtid)
 		if err != nil {
 			return err
 		}

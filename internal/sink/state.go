@@ -56,6 +56,10 @@ var stateDDL = []string{
 		rows bigint,
 		bytes bigint,
 		done_at timestamptz,
+		-- the consistent snapshot the chunk was read from (NULL: not consistent)
+		pos_file text,
+		pos_offset bigint,
+		pos_gtid text,
 		PRIMARY KEY (task, source_db, source_table, seq),
 		FOREIGN KEY (task, source_db, source_table) REFERENCES sluice.table_state ON DELETE CASCADE
 	)`,
@@ -243,6 +247,35 @@ func (s *Sink) Chunks(ctx context.Context, task string) ([]ChunkPlan, error) {
 		}
 		c.Seq = int(seq)
 		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// TablePositions returns, for each table whose chunks were all read from
+// one consistent snapshot, that snapshot's position: the table's copy holds
+// exactly the source transactions before it.
+func (s *Sink) TablePositions(ctx context.Context, task string) (map[TableRef]change.Position, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT c.source_db, c.source_table, ts.target_schema, ts.target_table,
+		min(c.pos_file), min(c.pos_offset), min(c.pos_gtid), min(t.flavor)
+		FROM sluice.chunk c JOIN sluice.task t ON t.name = c.task
+		JOIN sluice.table_state ts USING (task, source_db, source_table)
+		WHERE c.task = $1 GROUP BY 1, 2, 3, 4
+		HAVING bool_and(c.pos_file IS NOT NULL) AND count(DISTINCT (c.pos_file, c.pos_offset, c.pos_gtid)) = 1`, task)
+	if err != nil {
+		return nil, fmt.Errorf("reading the snapshot positions of task %s: %w", task, err)
+	}
+	defer rows.Close()
+	out := map[TableRef]change.Position{}
+	for rows.Next() {
+		var r TableRef
+		var p change.Position
+		var off int64
+		var flavor *string
+		if err := rows.Scan(&r.SourceDB, &r.SourceTable, &r.TargetSchema, &r.TargetTable, &p.File, &off, &p.GTID, &flavor); err != nil {
+			return nil, err
+		}
+		p.Offset, p.Flavor = uint64(off), deref(flavor)
+		out[r] = p
 	}
 	return out, rows.Err()
 }

@@ -21,7 +21,7 @@ import (
 type BinlogOptions struct {
 	ServerID        uint32        // this client's server_id; must differ from the source's and other replicas'
 	HeartbeatPeriod time.Duration // default 1s
-	ReadTimeout     time.Duration // default 3 × heartbeat
+	ReadTimeout     time.Duration // default max(30s, 10 × heartbeat)
 	// Name identifies this reader in the source's SHOW SLAVE HOSTS (with
 	// this machine's host name), e.g. the task name; default "sluice". A
 	// replica registered with ServerID under another name is a clash.
@@ -33,7 +33,10 @@ func (o BinlogOptions) withDefaults() BinlogOptions {
 		o.HeartbeatPeriod = time.Second
 	}
 	if o.ReadTimeout <= 0 {
-		o.ReadTimeout = 3 * o.HeartbeatPeriod
+		// Long enough that a busy server (heartbeats only come when the
+		// binlog is idle) is not taken for a dead one; short enough to notice
+		// a half-open connection in half a minute.
+		o.ReadTimeout = max(30*time.Second, 10*o.HeartbeatPeriod)
 	}
 	if o.Name == "" {
 		o.Name = "sluice"

@@ -130,6 +130,21 @@ func (g gtidState) IsEmpty() bool {
 }
 
 // add records a finished group's GTID.
+// withGroup renders the MariaDB state as it will be once the group id
+// commits ("" for MySQL, or a group without a GTID): the position a Begin
+// carries, so that a consumer can tell which snapshot already holds it.
+func (g gtidState) withGroup(id groupGTID) string {
+	if g.flavor != "mariadb" || !id.set {
+		return ""
+	}
+	next := gtidState{flavor: g.flavor, maria: make(map[uint32]gomysql.MariadbGTID, len(g.maria)+1)}
+	for d, v := range g.maria {
+		next.maria[d] = v
+	}
+	next.maria[id.maria.DomainID] = id.maria
+	return next.String()
+}
+
 func (g *gtidState) add(id groupGTID) error {
 	switch {
 	case !id.set:

@@ -279,7 +279,9 @@ func (r *reader) rows(h *replication.EventHeader, e *replication.RowsEvent) erro
 	r.grp.awaitBegin = false
 	if !r.grp.begun {
 		r.grp.begun = true
-		if err := r.emit(change.Event{Kind: change.Begin, Time: eventTime(h)}); err != nil {
+		begin := change.Event{Kind: change.Begin, Time: eventTime(h),
+			Pos: change.Position{Flavor: r.flavor, GTID: r.gtid.withGroup(r.grp.gtid)}}
+		if err := r.emit(begin); err != nil {
 			return err
 		}
 	}

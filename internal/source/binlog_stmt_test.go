@@ -195,7 +195,7 @@ func FuzzClassifyStatement(f *testing.F) {
 	sel := newSelection([]*schema.Table{{Database: "shop", Name: "orders"}})
 	f.Fuzz(func(t *testing.T, sql string) {
 		classifyStatement(sql)
-		for _, prefix := range []string{"UPDATE orders SET a=1 ", "ALTER TABLE orders "} {
+		for _, prefix := range []string{"UPDATE orders SET a=1 ", "ALTER TABLE orders ADD c INT "} {
 			if _, hit := sel.touched(classifyStatement(prefix+"-- \n"+sql), "shop"); !hit {
 				t.Errorf("%q no longer touches shop.orders", prefix+sql)
 			}
