@@ -4,6 +4,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -148,4 +150,55 @@ func TestIncrementalStops(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLagMetrics: the metrics endpoint shows the phase, the applied
+// transactions and a lag that stays accurate while the source is idle.
+func TestLagMetrics(t *testing.T) {
+	src := testdb.MySQL(t)
+	src.Exec(t, "CREATE TABLE items (id INT PRIMARY KEY, v INT)", "INSERT INTO items VALUES (1, 1)")
+	dst := testdb.Postgres(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	stop := startSluice(t, cdcArgs(src, dst, "--metrics-listen", addr)...)
+	waitFullLoad(t, dst, "default")
+	for i := 0; i < 20; i++ {
+		src.Exec(t, fmt.Sprintf("UPDATE items SET v = %d WHERE id = 1", i))
+	}
+	// metric reads one series, e.g. name{task="default"}.
+	metric := func(series string) float64 {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			return -1
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		for _, line := range strings.Split(string(body), "\n") {
+			if strings.HasPrefix(line, series+" ") {
+				var v float64
+				fmt.Sscan(line[strings.LastIndexByte(line, ' ')+1:], &v)
+				return v
+			}
+		}
+		return -1
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for metric(`sluice_cdc_transactions_total{task="default"}`) < 20 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got := metric(`sluice_cdc_transactions_total{task="default"}`); got < 20 {
+		t.Fatalf("sluice_cdc_transactions_total = %v, want 20", got)
+	}
+	if got := metric(`sluice_task_phase{phase="incremental",task="default"}`); got != 1 {
+		t.Errorf("sluice_task_phase for incremental = %v, want 1", got)
+	}
+	// Idle: heartbeats keep the lag near zero.
+	time.Sleep(3 * time.Second)
+	if lag := metric(`sluice_cdc_lag_seconds{task="default"}`); lag < 0 || lag > 1.5 {
+		t.Errorf("idle lag = %v s, want about 0", lag)
+	}
+	logs := stop()
+	if !strings.Contains(logs, "incremental transactions=") || !strings.Contains(logs, "lag=") {
+		t.Errorf("no progress line with the lag:\n%s", logs)
+	}
+	testdb.CompareTable(t, src, dst, "items")
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sluicedb/sluice/internal/config"
 	"github.com/sluicedb/sluice/internal/pipeline"
+	"github.com/sluicedb/sluice/internal/progress"
 )
 
 func newRoot() *cobra.Command {
@@ -54,6 +55,7 @@ type runFlags struct {
 	stopWhenCaughtUp             bool
 	serverID                     uint32
 	retryFor                     time.Duration
+	metricsListen                string
 }
 
 func newRun() *cobra.Command {
@@ -98,7 +100,15 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 			// The MySQL driver's own messages (e.g. "closing bad idle
 			// connection") go through our logger at debug level.
 			mysql.SetLogger(driverLog{log})
-			r := &pipeline.Runner{Task: task, Log: log, Out: os.Stderr}
+			state := progress.NewTask(task.Name)
+			if f.metricsListen != "" {
+				stop, err := serveMetrics(f.metricsListen, state, log)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
+			r := &pipeline.Runner{Task: task, Log: log, Out: os.Stderr, State: state}
 			return r.Run(c.Context())
 		},
 	}
@@ -118,6 +128,7 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 	fl.StringVar(&f.badText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fl.StringVar(&f.metricsListen, "metrics-listen", "", "serve Prometheus metrics on this address, e.g. 127.0.0.1:9108 (path /metrics)")
 	fl.DurationVar(&f.retryFor, "retry-for", 720*time.Minute, "retry lost source or target connections this long (10m..24h) before the task fails")
 	fl.BoolVar(&f.stopWhenCaughtUp, "stop-when-caught-up", false, "incremental: apply the binlog up to the position read when the phase starts, then exit 0")
 	fl.Uint32Var(&f.serverID, "server-id", 0, "server_id of sluice's binlog reader; must be unique among the source's replicas (default: derived from --name and the target)")

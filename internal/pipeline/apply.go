@@ -25,9 +25,11 @@ type apply struct {
 	txnPos  change.Position // the open transaction's GTID state, itself included (MariaDB)
 	groupAt time.Time       // when the open group began
 	savedAt time.Time       // when a Progress position was last saved
-	txns    int64
+	txns    int64 // applied in this attempt
 	changes int64
 	lastLag time.Duration
+	// published: what the live state already counts
+	pubTxns, pubChanges int64
 }
 
 func (t *task) newApply(ctx context.Context, from change.Position) (*apply, error) {
@@ -137,8 +139,15 @@ func (a *apply) event(ctx context.Context, ev change.Event) error {
 		return a.ap.Rollback(ctx)
 	case change.Progress:
 		a.pos = ev.Pos
-		if !ev.Time.IsZero() {
-			a.lastLag = time.Since(ev.Time)
+		if !a.ap.Open() {
+			// Nothing pending: everything up to this event is applied. A
+			// heartbeat carries the time it arrived, so an idle source
+			// reads as no lag.
+			a.lastLag = 0
+			if !ev.Time.IsZero() {
+				a.lastLag = max(0, time.Since(ev.Time))
+			}
+			a.t.State.Stream.Applied(0, 0, a.lastLag, a.pos.String())
 		}
 		if !a.ap.Open() && time.Since(a.savedAt) > progressSaves {
 			a.savedAt = time.Now()
@@ -169,6 +178,8 @@ func (a *apply) commit(ctx context.Context) error {
 	if !a.posTime.IsZero() {
 		a.lastLag = time.Since(a.posTime)
 	}
+	a.t.State.Stream.Applied(a.txns-a.pubTxns, a.changes-a.pubChanges, a.lastLag, a.pos.String())
+	a.pubTxns, a.pubChanges = a.txns, a.changes
 	if a.ap.Idempotent {
 		idem, err := a.idempotent()
 		if err != nil {

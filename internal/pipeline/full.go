@@ -46,6 +46,7 @@ func (t *task) fullPhase(ctx context.Context) error {
 		t.Log.Info("resuming the full load from its stored chunk plan", "snapshot_position", t.state.Snapshot.String())
 	}
 	tracker := progress.NewTracker()
+	t.State.SetFull(tracker)
 	jobs, loads, err := t.jobs(plan, tracker)
 	if err != nil {
 		return err

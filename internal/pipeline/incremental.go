@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sluicedb/sluice/internal/change"
+	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/schema"
 	"github.com/sluicedb/sluice/internal/sink"
 	"github.com/sluicedb/sluice/internal/source"
@@ -56,6 +57,9 @@ func (t *task) incrementalPhase(ctx context.Context) (bool, error) {
 		"stop_at", stopAt.String())
 	events := make(chan change.Event, eventBuffer)
 	g, gctx := errgroup.WithContext(ctx)
+	showCtx, stopShow := context.WithCancel(gctx)
+	defer stopShow()
+	go progress.ShowStream(showCtx, &t.State.Stream, t.Out, t.Task.ProgressEvery)
 	g.Go(func() error {
 		defer close(events)
 		return t.src.Stream(gctx, from, t.tables, source.BinlogOptions{ServerID: t.serverID(), Name: "sluice-" + t.Task.Name}, events)

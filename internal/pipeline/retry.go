@@ -40,6 +40,7 @@ func (t *task) withRetry(ctx context.Context, name string, phase func(context.Co
 		if time.Since(failingSince) > t.Task.RetryFor {
 			return fmt.Errorf("%s: gave up after retrying for %s (--retry-for): %w", name, t.Task.RetryFor, err)
 		}
+		t.State.Retry()
 		t.Log.Warn("connection lost; retrying from the checkpoint", "phase", name, "attempt", attempt, "in", backoff, "err", err)
 		select {
 		case <-time.After(backoff):

@@ -10,17 +10,20 @@ import (
 	"github.com/sluicedb/sluice/internal/change"
 	"github.com/sluicedb/sluice/internal/config"
 	"github.com/sluicedb/sluice/internal/precheck"
+	"github.com/sluicedb/sluice/internal/progress"
 	"github.com/sluicedb/sluice/internal/schema"
 	"github.com/sluicedb/sluice/internal/sink"
 	"github.com/sluicedb/sluice/internal/source"
 	"github.com/sluicedb/sluice/internal/value"
 )
 
-// Runner runs one task. Out receives the progress display and the summary.
+// Runner runs one task. Out receives the progress display and the summary;
+// State, when set, is the live state the caller watches (metrics).
 type Runner struct {
-	Task *config.Task
-	Log  *slog.Logger
-	Out  *os.File
+	Task  *config.Task
+	Log   *slog.Logger
+	Out   *os.File
+	State *progress.Task
 }
 
 // task holds what the phases share once connected.
@@ -40,6 +43,9 @@ type task struct {
 // Run connects, prechecks and runs the selected phases. A failed precheck
 // is a *precheck.FailedError; bad configuration a *config.UsageError.
 func (r *Runner) Run(ctx context.Context) error {
+	if r.State == nil {
+		r.State = progress.NewTask(r.Task.Name)
+	}
 	t, err := r.prepare(ctx)
 	if t != nil {
 		defer t.close()
@@ -50,6 +56,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.Log.Info("task starting", "task", r.Task.Name, "phases", r.Task.Phases.String(), "tables", len(t.tables),
 		"source", t.src.Addr(), "source_version", t.src.Version, "target", t.dst.Addr())
 	if r.Task.Phases.Schema {
+		r.State.SetPhase("schema")
 		if err := t.schemaPhase(ctx); err != nil {
 			return err
 		}
@@ -57,11 +64,13 @@ func (r *Runner) Run(ctx context.Context) error {
 		return err
 	}
 	if r.Task.Phases.Full {
+		r.State.SetPhase("full")
 		if err := t.fullPhase(ctx); err != nil {
 			return err
 		}
 	}
 	if r.Task.Phases.Incremental {
+		r.State.SetPhase("incremental")
 		return t.withRetry(ctx, "incremental", func(ctx context.Context) (bool, error) {
 			var err error
 			if t.state, err = t.dst.LoadTask(ctx, r.Task.Name); err != nil {
