@@ -25,7 +25,7 @@ type apply struct {
 	txnPos  change.Position // the open transaction's GTID state, itself included (MariaDB)
 	groupAt time.Time       // when the open group began
 	savedAt time.Time       // when a Progress position was last saved
-	txns    int64 // applied in this attempt
+	txns    int64           // applied in this attempt
 	changes int64
 	lastLag time.Duration
 	// published: what the live state already counts
