@@ -102,6 +102,23 @@ bin/sluice run \
   --include 'shop.*' --phases schema,full
 set +x
 
+echo "== changes on the source after the copy: new orders, price changes, cancellations"
+my shop <<SQL
+INSERT INTO orders (customer_id, status, total, note)
+  SELECT 1 + seq % ${CUSTOMERS}, 'new', seq, 'placed during the demo' FROM seq_1_to_5000;
+UPDATE products SET price = price * 1.1 WHERE id % 10 = 0;
+DELETE FROM order_items WHERE order_id % 1000 = 0;
+UPDATE orders SET status = 'cancelled' WHERE id % 1000 = 0;
+SQL
+
+echo "== sluice run --stop-when-caught-up: follow the binlog from the snapshot, exit when caught up"
+set -x
+bin/sluice run \
+  --source "mysql://root@127.0.0.1:$MYSQL_PORT" \
+  --target "postgres://postgres@127.0.0.1:$PG_PORT/shop_demo?sslmode=disable" \
+  --include 'shop.*' --stop-when-caught-up
+set +x
+
 echo "== row counts, source vs target"
 for t in customers products orders order_items; do
   src=$(my -N -e "SELECT COUNT(*) FROM shop.$t")
