@@ -62,7 +62,8 @@ type MariaDBGTID struct {
 }
 
 // ParseMariaDBGTIDs parses a gtid_binlog_pos list, e.g. "0-1001-68,1-1002-5",
-// into one GTID per domain. A domain listed twice is an error.
+// into one GTID per domain; when a domain repeats, the highest sequence
+// number wins.
 func ParseMariaDBGTIDs(s string) (map[uint32]MariaDBGTID, error) {
 	out := map[uint32]MariaDBGTID{}
 	for _, part := range strings.Split(s, ",") {
@@ -72,7 +73,7 @@ func ParseMariaDBGTIDs(s string) (map[uint32]MariaDBGTID, error) {
 		}
 		f := strings.Split(part, "-")
 		if len(f) != 3 {
-			return nil, fmt.Errorf("GTID %q is not domain-server-seq", part)
+			return nil, fmt.Errorf("MariaDB GTID %q: want domain-server-sequence", part)
 		}
 		d, err1 := strconv.ParseUint(f[0], 10, 32)
 		sv, err2 := strconv.ParseUint(f[1], 10, 32)
@@ -80,10 +81,9 @@ func ParseMariaDBGTIDs(s string) (map[uint32]MariaDBGTID, error) {
 		if err1 != nil || err2 != nil || err3 != nil {
 			return nil, fmt.Errorf("GTID %q is not domain-server-seq", part)
 		}
-		if _, dup := out[uint32(d)]; dup {
-			return nil, fmt.Errorf("GTID list %q has domain %d twice", s, d)
+		if old, ok := out[uint32(d)]; !ok || seq > old.Seq {
+			out[uint32(d)] = MariaDBGTID{Domain: uint32(d), Server: uint32(sv), Seq: seq}
 		}
-		out[uint32(d)] = MariaDBGTID{Domain: uint32(d), Server: uint32(sv), Seq: seq}
 	}
 	return out, nil
 }

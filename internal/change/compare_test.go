@@ -35,7 +35,10 @@ func TestParseMariaDBGTIDs(t *testing.T) {
 	if err != nil || len(g) != 2 || g[1].Seq != 5 || g[0].Server != 1001 {
 		t.Fatalf("got %v, %v", g, err)
 	}
-	for _, bad := range []string{"0-1", "a-b-c", "0-1-2,0-1-3"} {
+	if g, _ := ParseMariaDBGTIDs("0-1-2,0-1-3"); g[0].Seq != 3 {
+		t.Errorf("a repeated domain keeps the highest sequence number: %v", g)
+	}
+	for _, bad := range []string{"0-1", "a-b-c", "1-2-x"} {
 		if _, err := ParseMariaDBGTIDs(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -97,12 +97,8 @@ func (s *Source) replicaHosts(ctx context.Context) ([]replicaHost, error) {
 	}
 	var hosts []replicaHost
 	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		vals, err := scanStrings(rows, len(cols))
+		if err != nil {
 			return nil, fmt.Errorf("listing the source's replicas: %w", err)
 		}
 		if idCol < 0 || hostCol < 0 {

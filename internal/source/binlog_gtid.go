@@ -3,10 +3,11 @@ package source
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	gomysql "github.com/go-mysql-org/go-mysql/mysql"
+
+	"github.com/sluicedb/sluice/internal/change"
 )
 
 // gtidState is the GTID part of a binlog position: for MariaDB the last
@@ -56,19 +57,13 @@ func mysqlGroupGTID(sid []byte, tag string, gno int64) (groupGTID, bool) {
 func parseGTIDState(flavor, text string) (gtidState, error) {
 	g := gtidState{flavor: flavor}
 	if flavor == "mariadb" {
-		g.maria = map[uint32]gomysql.MariadbGTID{}
-		for part := range strings.SplitSeq(text, ",") {
-			part = strings.TrimSpace(part)
-			if part == "" {
-				continue
-			}
-			id, err := parseMariaGTID(part)
-			if err != nil {
-				return g, err
-			}
-			if old, ok := g.maria[id.DomainID]; !ok || id.SequenceNumber > old.SequenceNumber {
-				g.maria[id.DomainID] = id
-			}
+		ids, err := change.ParseMariaDBGTIDs(text)
+		if err != nil {
+			return g, err
+		}
+		g.maria = make(map[uint32]gomysql.MariadbGTID, len(ids))
+		for d, id := range ids {
+			g.maria[d] = gomysql.MariadbGTID{DomainID: id.Domain, ServerID: id.Server, SequenceNumber: id.Seq}
 		}
 		return g, nil
 	}
@@ -78,22 +73,6 @@ func parseGTIDState(flavor, text string) (gtidState, error) {
 	}
 	g.mysql = set.(*gomysql.MysqlGTIDSet)
 	return g, nil
-}
-
-// parseMariaGTID parses one domain-server-sequence triple.
-func parseMariaGTID(s string) (gomysql.MariadbGTID, error) {
-	var id gomysql.MariadbGTID
-	parts := strings.Split(s, "-")
-	if len(parts) != 3 {
-		return id, fmt.Errorf("MariaDB GTID %q: want domain-server-sequence", s)
-	}
-	d, err1 := strconv.ParseUint(parts[0], 10, 32)
-	srv, err2 := strconv.ParseUint(parts[1], 10, 32)
-	seq, err3 := strconv.ParseUint(parts[2], 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil {
-		return id, fmt.Errorf("MariaDB GTID %q: want three unsigned numbers domain-server-sequence", s)
-	}
-	return gomysql.MariadbGTID{DomainID: uint32(d), ServerID: uint32(srv), SequenceNumber: seq}, nil
 }
 
 func formatMariaGTID(id gomysql.MariadbGTID) string {

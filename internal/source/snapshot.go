@@ -117,12 +117,8 @@ func (s *Source) position(ctx context.Context, c *sql.Conn) (change.Position, er
 	cols, _ := rows.Columns()
 	found := false
 	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		vals, err := scanStrings(rows, len(cols))
+		if err != nil {
 			rows.Close()
 			return p, fmt.Errorf("reading the binlog position: %w", err)
 		}

@@ -106,3 +106,14 @@ func (s *Source) Variables(ctx context.Context, names ...string) (map[string]str
 	}
 	return out, nil
 }
+
+// scanStrings scans the current row of a SHOW statement whose columns vary
+// by server version, every column as text.
+func scanStrings(rows *sql.Rows, n int) ([]sql.NullString, error) {
+	vals := make([]sql.NullString, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	return vals, rows.Scan(ptrs...)
+}
