@@ -136,7 +136,11 @@ func (a *apply) event(ctx context.Context, ev change.Event) error {
 		a.txns++
 	case change.Rollback:
 		a.inTxn = false
-		return a.ap.Rollback(ctx)
+		if err := a.ap.Rollback(ctx); err != nil {
+			return err
+		}
+		a.pos = ev.Pos // past the rolled-back group: nothing of it to replay
+		return nil
 	case change.Progress:
 		a.pos = ev.Pos
 		if !a.ap.Open() {
