@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,4 +45,17 @@ func serveMetrics(addr string, state *progress.Task, log *slog.Logger) (stop fun
 		defer cancel()
 		srv.Shutdown(ctx) //nolint:errcheck // shutting down
 	}, nil
+}
+
+// startCPUProfile profiles the process until the returned stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, &config.UsageError{Msg: fmt.Sprintf("--cpu-profile: %v", err)}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -56,6 +56,7 @@ type runFlags struct {
 	serverID                     uint32
 	retryFor                     time.Duration
 	metricsListen                string
+	cpuProfile                   string
 }
 
 func newRun() *cobra.Command {
@@ -100,6 +101,13 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 			// The MySQL driver's own messages (e.g. "closing bad idle
 			// connection") go through our logger at debug level.
 			mysql.SetLogger(driverLog{log})
+			if f.cpuProfile != "" {
+				stop, err := startCPUProfile(f.cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			state := progress.NewTask(task.Name)
 			if f.metricsListen != "" {
 				stop, err := serveMetrics(f.metricsListen, state, log)
@@ -128,6 +136,8 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 	fl.StringVar(&f.badText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fl.StringVar(&f.cpuProfile, "cpu-profile", "", "write a Go CPU profile to this file (for performance reports)")
+	_ = fl.MarkHidden("cpu-profile")
 	fl.StringVar(&f.metricsListen, "metrics-listen", "", "serve Prometheus metrics on this address, e.g. 127.0.0.1:9108 (path /metrics)")
 	fl.DurationVar(&f.retryFor, "retry-for", 720*time.Minute, "retry lost source or target connections this long (10m..24h) before the task fails")
 	fl.BoolVar(&f.stopWhenCaughtUp, "stop-when-caught-up", false, "incremental: apply the binlog up to the position read when the phase starts, then exit 0")
