@@ -7,7 +7,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 
 GO ?= go
 
-.PHONY: deps dbs build lint unit integration test demo bench clean-dbs
+.PHONY: deps dbs build lint unit integration integration-private test demo bench bench-cdc clean-dbs
 
 # Install MariaDB, PostgreSQL 15 and PostGIS if any is missing.
 deps:
@@ -23,7 +23,7 @@ build:
 # gofmt must have nothing to say (the servers' state in .dbs/ is not
 # walked); vet sees the integration tests too.
 lint:
-	@files="$$(find . -path ./.dbs -prune -o -path ./.git -prune -o -name '*.go' -print | xargs gofmt -l)" || exit 1; \
+	@files="$$(find . -path ./.dbs -prune -o -path ./.dbs-private -prune -o -path ./.git -prune -o -name '*.go' -print | xargs gofmt -l)" || exit 1; \
 	if [ -n "$$files" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags integration ./...
@@ -37,7 +37,16 @@ integration: dbs
 	eval "$$(scripts/dbs.sh env)" && \
 	$(GO) test -tags integration -count=1 -timeout 20m ./...
 
-test: lint unit integration
+# Tests that purge or reset a binlog or change global settings run against
+# a MariaDB of their own (never the shared one the other tests use).
+PRIVATE := SLUICE_DBS_DIR=$(CURDIR)/.dbs-private SLUICE_MYSQL_PORT=33071 SLUICE_PG_PORT=54331
+integration-private: deps
+	$(PRIVATE) scripts/dbs.sh start
+	eval "$$($(PRIVATE) scripts/dbs.sh env)" && SLUICE_TEST_DESTRUCTIVE=1 \
+	$(GO) test -tags integration -count=1 -timeout 10m -run 'Binlog' ./internal/source/; \
+	rc=$$?; $(PRIVATE) scripts/dbs.sh clean; exit $$rc
+
+test: lint unit integration integration-private
 
 demo: dbs build
 	./scripts/demo.sh
