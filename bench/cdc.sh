@@ -605,7 +605,7 @@ steady() {
   STEADY_WARNINGS="$(grep -cE 'level=(WARN|ERROR)' "$LOGS/steady-sluice.log" || true)"
 
   # Lag statistics: idle, and under load (the sysbench run).
-  local f="$LOGS/lag-pg.out" g="$LOGS/lag-metrics.txt" w="$LOGS/.window"
+  local f="$LOGS/lagpg.out" g="$LOGS/lag-metrics.txt" w="$LOGS/.window"
   window "$f" 2 "$STEADY_IDLE_FROM" "$STEADY_IDLE_TO" "$w"; LAG[hb_idle]="$(stats "$w")"
   window "$f" 2 "$STEADY_FROM" "$STEADY_TO" "$w"; LAG[hb_load]="$(stats "$w")"
   window "$g" 2 "$STEADY_IDLE_FROM" "$STEADY_IDLE_TO" "$w"; LAG[m_idle]="$(stats "$w")"

@@ -21,6 +21,10 @@ func main() {
 	defer stop()
 	root := newRoot()
 	err := root.ExecuteContext(ctx)
+	var quiet exitCode
+	if errors.As(err, &quiet) { // the command printed its own report
+		os.Exit(int(quiet))
+	}
 	code := pipeline.ExitCode(err)
 	if err != nil && code != 0 {
 		fmt.Fprintln(os.Stderr, "error:", err)

@@ -84,40 +84,10 @@ func (r *Runner) Run(ctx context.Context) error {
 
 // prepare connects to both sides, reads the catalog and runs the prechecks.
 func (r *Runner) prepare(ctx context.Context) (*task, error) {
-	t := &task{Runner: r}
-	var in precheck.Input
-	t.src, in.SourceErr = source.Open(ctx, r.Task.Source)
-	t.dst, in.SinkErr = sink.Open(ctx, r.Task.Target, r.Task.Parallel+2)
-	in.Source, in.Sink = t.src, t.dst
-	for _, p := range r.Task.Selection.Include {
-		in.Include = append(in.Include, p.Raw)
-	}
-	if t.src != nil && t.dst != nil {
-		var err error
-		t.tables, in.Problems, err = t.src.Catalog(ctx, r.Task.Selection)
-		if err != nil {
-			return t, err
-		}
-		in.Tables = t.tables
-		if t.state, err = t.dst.LoadTask(ctx, r.Task.Name); err != nil && !isMissingState(err) {
-			return t, err
-		}
-		if t.state != nil {
-			if in.Created, err = t.dst.CreatedTables(ctx, r.Task.Name); err != nil {
-				return t, err
-			}
-		}
-		in.CreatesTables = r.Task.Phases.Schema
-		in.ReadsBinlog = r.Task.Phases.Incremental
-		if err := t.maybePostGIS(ctx); err != nil {
-			return t, err
-		}
-	}
-	report, err := precheck.Run(ctx, in)
+	t, report, err := r.precheck(ctx)
 	if err != nil {
 		return t, err
 	}
-	report.Ack(r.Task.Acks)
 	for _, res := range report.Results {
 		if res.Acked {
 			r.Log.Warn("acknowledged precheck warning", "check", res.ID, "object", res.Object, "message", res.Message)
@@ -133,6 +103,53 @@ func (r *Runner) prepare(ctx context.Context) (*task, error) {
 	bt, _ := value.ParseBadTextPolicy(r.Task.BadText)
 	t.policy = value.Policy{ZeroDateNotNull: zd, BadText: bt, PostGIS: t.dst.PostGIS}
 	return t, nil
+}
+
+// Check runs the prechecks of the task and returns their report, with
+// acknowledged warnings marked; it writes nothing anywhere.
+func (r *Runner) Check(ctx context.Context) (*precheck.Report, error) {
+	t, report, err := r.precheck(ctx)
+	t.close()
+	return report, err
+}
+
+// precheck connects to both sides, reads the catalog and runs the checks.
+func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) {
+	t := &task{Runner: r}
+	var in precheck.Input
+	t.src, in.SourceErr = source.Open(ctx, r.Task.Source)
+	t.dst, in.SinkErr = sink.Open(ctx, r.Task.Target, r.Task.Parallel+2)
+	in.Source, in.Sink = t.src, t.dst
+	for _, p := range r.Task.Selection.Include {
+		in.Include = append(in.Include, p.Raw)
+	}
+	if t.src != nil && t.dst != nil {
+		var err error
+		t.tables, in.Problems, err = t.src.Catalog(ctx, r.Task.Selection)
+		if err != nil {
+			return t, nil, err
+		}
+		in.Tables = t.tables
+		if t.state, err = t.dst.LoadTask(ctx, r.Task.Name); err != nil && !isMissingState(err) {
+			return t, nil, err
+		}
+		if t.state != nil {
+			if in.Created, err = t.dst.CreatedTables(ctx, r.Task.Name); err != nil {
+				return t, nil, err
+			}
+		}
+		in.CreatesTables = r.Task.Phases.Schema
+		in.ReadsBinlog = r.Task.Phases.Incremental
+		if err := t.maybePostGIS(ctx); err != nil {
+			return t, nil, err
+		}
+	}
+	report, err := precheck.Run(ctx, in)
+	if err != nil {
+		return t, nil, err
+	}
+	report.Ack(r.Task.Acks)
+	return t, report, nil
 }
 
 // isMissingState reports the error of reading state before sluice's schema exists.

@@ -1,0 +1,60 @@
+//go:build integration
+
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/sluicedb/sluice/internal/testdb"
+)
+
+// TestCheck: sluice check reports each item with id, severity, object and
+// fix, exits 3 while something blocks and 0 once it is fixed or
+// acknowledged, and writes nothing to the target.
+func TestCheck(t *testing.T) {
+	src := testdb.MySQL(t)
+	src.Exec(t, "CREATE TABLE good (id INT PRIMARY KEY, v TEXT)")
+	dst := testdb.Postgres(t)
+	args := []string{"check", "--source", src.URL, "--target", dst.URL, "--include", src.Name + ".*"}
+
+	r := mustRun(t, args...)
+	if !strings.Contains(r.stdout, "all checks passed") {
+		t.Errorf("a clean source:\n%s", r.stdout)
+	}
+
+	src.Exec(t, "CREATE TABLE nokey (a INT, b INT)")
+	r = sluice(t, append(args, "--output", "json")...)
+	var report struct {
+		OK      bool `json:"ok"`
+		Results []struct {
+			ID, Severity, Object, Message, Instruction string
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+		t.Fatalf("json output: %v\n%s", err, r.stdout)
+	}
+	if r.code != 3 || report.OK || len(report.Results) != 1 {
+		t.Fatalf("exit %d, report %+v", r.code, report)
+	}
+	got := report.Results[0]
+	if got.ID != "table-without-key" || got.Severity != "warning" || got.Object != src.Name+".nokey" ||
+		!strings.Contains(got.Instruction, "ADD PRIMARY KEY") {
+		t.Errorf("result %+v", got)
+	}
+	r = sluice(t, args...)
+	if r.code != 3 || !strings.Contains(r.stdout, "table-without-key") || !strings.Contains(r.stdout, "--ack") {
+		t.Errorf("text report: exit %d\n%s", r.code, r.stdout)
+	}
+	r = mustRun(t, append(args, "--ack", "table-without-key")...)
+	if !strings.Contains(r.stdout, "warning (acknowledged)") || !strings.Contains(r.stdout, "nothing blocks the start") {
+		t.Errorf("acknowledged:\n%s", r.stdout)
+	}
+	if n := dst.QueryValue(t, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('sluice', $1)", src.Name); n != int64(0) {
+		t.Errorf("check wrote %v schemas to the target", n)
+	}
+	if r := sluice(t, append(args, "--output", "yaml")...); r.code != 2 || !strings.Contains(r.stderr, `--output "yaml"`) {
+		t.Errorf("bad --output: exit %d\n%s", r.code, r.stderr)
+	}
+}
