@@ -309,9 +309,11 @@ dump_pg() {
 }
 # sum_of: "rows md5" of a dump on stdin.
 sum_of() {
-  cat >"$LOGS/.dump"
-  echo "$(wc -l <"$LOGS/.dump") $(md5sum <"$LOGS/.dump" | cut -c1-12)"
-  rm -f "$LOGS/.dump"
+  local f
+  f="$(mktemp "$LOGS/.dump.XXXXXX")"
+  cat >"$f"
+  echo "$(wc -l <"$f") $(md5sum <"$f" | cut -c1-12)"
+  rm -f "$f"
 }
 
 declare -A SRC_SUM=() SRC_COUNT=()
@@ -589,7 +591,7 @@ steady() {
   STEADY_DRAIN="$(calc "$STEADY_DRAINED - $STEADY_TO")"
   DRAINED=0
   if [[ "$seen" == "$marker" ]]; then DRAINED=1; fi
-  sleep 1 # one more metrics sample after the drain
+  sleep 3 # a few more samples after the drain: what the metric says when caught up
   kill "$METRICS_LOOP" 2>/dev/null || true
   wait "$METRICS_LOOP" 2>/dev/null || true
   unfeed lagpg
@@ -628,9 +630,13 @@ steady() {
   read -r APPLY_C0 APPLY_T0 APPLY_C1 APPLY_T1 < <(awk -v a="$STEADY_FROM" -v b="$STEADY_TO" '
     $2 == "-" { next }
     $1 <= a { c0 = $3; t0 = $1 } $1 <= b { c1 = $3; t1 = $1 }
-    END { print c0 + 0, t0 + 0, c1 + 0, t1 + 0 }' "$g")
-  APPLY_RATE="$(calc "($APPLY_C1 - $APPLY_C0) / ($APPLY_T1 - $APPLY_T0)")"
-  APPLY_TOTAL="$(awk '$2 != "-" { c = $3 } END { print c + 0 }' "$g")"
+    END { printf "%d %.6f %d %.6f\n", c0, t0, c1, t1 }' "$g")
+  APPLY_RATE=0
+  if (($(calc "$APPLY_T1 > $APPLY_T0"))); then APPLY_RATE="$(calc "($APPLY_C1 - $APPLY_C0) / ($APPLY_T1 - $APPLY_T0)")"; fi
+  APPLY_TOTAL="$(awk '$2 != "-" { c = $3 } END { printf "%d", c }' "$g")"
+  printf 'idle %s .. %s\nload %s .. %s\ndrained %s (%s s)\napply counter %s at %s, %s at %s\n' \
+    "$STEADY_IDLE_FROM" "$STEADY_IDLE_TO" "$STEADY_FROM" "$STEADY_TO" "$STEADY_DRAINED" "$STEADY_DRAIN" \
+    "$APPLY_C0" "$APPLY_T0" "$APPLY_C1" "$APPLY_T1" >"$LOGS/steady-times.txt"
   PROGRESS_MAX="$(sed -n 's/^incremental .*changes_per_s=\([0-9]*\) .*/\1/p' "$LOGS/steady-sluice.log" | sort -n | tail -n 1)"
 
   log "steady: comparing $TARGET with the source"

@@ -58,3 +58,46 @@ func TestCheck(t *testing.T) {
 		t.Errorf("bad --output: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestCheckBinlogSettings: a source whose binlog cannot carry every change
+// exactly fails the checks that say so (on a server of the test's own: the
+// settings are global).
+func TestCheckBinlogSettings(t *testing.T) {
+	privateServers(t)
+	src := testdb.MySQL(t)
+	src.Exec(t, "CREATE TABLE items (id INT PRIMARY KEY)",
+		"SET GLOBAL binlog_format = 'MIXED'", "SET GLOBAL binlog_row_image = 'MINIMAL'",
+		"SET GLOBAL binlog_row_metadata = 'MINIMAL'", "SET GLOBAL gtid_strict_mode = OFF",
+		"SET GLOBAL binlog_expire_logs_seconds = 86400")
+	dst := testdb.Postgres(t)
+	r := sluice(t, "check", "--source", src.URL, "--target", dst.URL, "--include", src.Name+".*", "--output", "json")
+	var report struct {
+		Results []struct{ ID, Severity, Instruction string } `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil || r.code != 3 {
+		t.Fatalf("exit %d, %v\n%s", r.code, err, r.stdout)
+	}
+	got := map[string]string{}
+	for _, res := range report.Results {
+		got[res.ID] = res.Severity
+		if !strings.Contains(res.Instruction, "SET GLOBAL") {
+			t.Errorf("%s: the fix gives no statement: %q", res.ID, res.Instruction)
+		}
+	}
+	want := map[string]string{"binlog-format": "error", "binlog-row-image": "error", "binlog-row-metadata": "warning",
+		"gtid-strict-mode": "warning", "binlog-retention": "warning"}
+	for id, sev := range want {
+		if got[id] != sev {
+			t.Errorf("%s: severity %q, want %q (all: %v)", id, got[id], sev, got)
+		}
+	}
+	// A full load alone does not need the binlog.
+	mustRun(t, "check", "--source", src.URL, "--target", dst.URL, "--include", src.Name+".*", "--phases", "schema,full")
+	// run refuses, and writes nothing.
+	if r := sluice(t, cdcArgs(src, dst)...); r.code != 3 || !strings.Contains(r.stderr, "[binlog-format]") {
+		t.Errorf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := dst.QueryValue(t, "SELECT count(*) FROM pg_namespace WHERE nspname = 'sluice'"); n != int64(0) {
+		t.Errorf("a refused run created sluice's state")
+	}
+}

@@ -23,7 +23,7 @@ import (
 // testdb at them, and returns a function that runs scripts/dbs.sh with
 // their settings.
 func privateServers(t *testing.T) (dbs func(args ...string)) {
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sluice-outage-%d", os.Getpid()))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sluice-private-%d-%s", os.Getpid(), t.Name()))
 	env := append(os.Environ(), "SLUICE_DBS_DIR="+dir,
 		fmt.Sprintf("SLUICE_MYSQL_PORT=%d", freePort(t)), fmt.Sprintf("SLUICE_PG_PORT=%d", freePort(t)))
 	script, err := filepath.Abs("../../scripts/dbs.sh")

@@ -27,6 +27,9 @@ const (
 	IDBinlog           = "binlog"
 	IDBinlogFormat     = "binlog-format"
 	IDBinlogRowImage   = "binlog-row-image"
+	IDBinlogMetadata   = "binlog-row-metadata"
+	IDBinlogRetention  = "binlog-retention"
+	IDGTIDStrict       = "gtid-strict-mode"
 )
 
 // Input is what the checks look at. A nil Source or Sink means the
@@ -91,7 +94,8 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 // checkBinlog checks the settings without which the binlog cannot carry
 // every change: the binary log on, row format, full row images.
 func checkBinlog(ctx context.Context, r *Report, src *source.Source) error {
-	v, err := src.Variables(ctx, "log_bin", "binlog_format", "binlog_row_image")
+	v, err := src.Variables(ctx, "log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata",
+		"gtid_strict_mode", "expire_logs_days", "binlog_expire_logs_seconds")
 	if err != nil {
 		return err
 	}
@@ -107,7 +111,37 @@ func checkBinlog(ctx context.Context, r *Report, src *source.Source) error {
 		r.Add(IDBinlogRowImage, Error, src.Addr(), fmt.Sprintf("binlog_row_image is %s; row images lack columns, so updates would lose values", v["binlog_row_image"]),
 			"SET GLOBAL binlog_row_image = 'FULL'; and set binlog_row_image=FULL in the server's configuration")
 	}
+	if m := v["binlog_row_metadata"]; m != "FULL" {
+		r.Add(IDBinlogMetadata, Warning, src.Addr(), fmt.Sprintf("binlog_row_metadata is %s; without FULL the binlog carries no column names, so a schema change cannot be detected from the row events themselves", orNone(m)),
+			"SET GLOBAL binlog_row_metadata = 'FULL'; and set it in the server's configuration")
+	}
+	if src.Flavor == "mariadb" && v["gtid_strict_mode"] != "ON" && v["gtid_strict_mode"] != "1" {
+		r.Add(IDGTIDStrict, Warning, src.Addr(), "gtid_strict_mode is OFF: GTID sequence numbers may go backwards after a failover, and a resume by GTID could skip or repeat transactions",
+			"SET GLOBAL gtid_strict_mode = ON; and set it in the server's configuration")
+	}
+	if days := retentionDays(v); days > 0 && days < 7 {
+		r.Add(IDBinlogRetention, Warning, src.Addr(), fmt.Sprintf("binary logs are kept %.1f days; a full load plus an outage longer than that loses the position and forces a reload", days),
+			"keep binary logs at least 7 days: SET GLOBAL binlog_expire_logs_seconds = 604800 (or expire_logs_days = 7)")
+	}
 	return nil
+}
+
+// retentionDays is how long the source keeps binary logs; 0 means forever.
+func retentionDays(v map[string]string) float64 {
+	var secs, days float64
+	fmt.Sscan(v["binlog_expire_logs_seconds"], &secs)
+	fmt.Sscan(v["expire_logs_days"], &days)
+	if secs > 0 {
+		return secs / 86400
+	}
+	return days
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "not available"
+	}
+	return s
 }
 
 func checkTables(r *Report, in Input) {
