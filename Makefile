@@ -54,6 +54,9 @@ demo: dbs build
 bench: dbs build
 	./bench/run.sh
 
+bench-cdc: dbs build
+	./bench/cdc.sh
+
 # Stop the test servers and remove their state directory.
 clean-dbs:
 	scripts/dbs.sh clean

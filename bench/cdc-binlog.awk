@@ -21,10 +21,13 @@
 # these columns, as sysbench's do), sql and merge (output paths), txn and batch.
 #
 # Prints one summary line on stdout:
-#   inserts=N updates=N deletes=N transactions=N other=N
-# where transactions counts the binlog transactions with changes of db and
+#   inserts=N updates=N deletes=N transactions=N other=N merged=N
+# where transactions counts the binlog transactions with changes of db,
 # other the row changes of other databases in the range (other sessions'
-# work on the shared server, which the replays leave out).
+# work on the shared server, which the replays leave out), and merged the
+# rows the merge replay writes: each key's changes within a batch collapse
+# into its last one (sysbench's delete and re-insert of a key in one
+# transaction become one upsert).
 #
 # Values: integers as printed; strings must come quoted and free of quotes,
 # backslashes and control characters (sysbench's are digits and dashes), so
@@ -69,8 +72,10 @@ function qualified(t) { return db "." t }
 
 # stage(t, op, which): one line for t's staging table from image which
 # ("A" after, "B" before).
-function stage(t, op, which,    line, i) {
+function stage(t, op, which,    line, i, key) {
   seq++
+  key = which == "A" ? AC[1] : BC[1]
+  if (!((t, key) in seen)) { seen[t, key] = 1; merged++ }
   line = seq "\t" op
   for (i = 1; i <= ncols; i++) {
     if (which == "A") line = line "\t" AC[i]
@@ -144,7 +149,7 @@ function write_batch(    k, t, i, n, upd) {
       "ON CONFLICT (" C[1] ") DO UPDATE SET " upd ";" > merge
   }
   print "COMMIT;" > merge
-  delete staged; delete order; norder = 0
+  delete staged; delete order; delete seen; norder = 0
   inbatch = 0
 }
 
@@ -209,5 +214,5 @@ END {
   write_batch()
   print "COMMIT;" > sql
   close(sql); close(merge)
-  printf "inserts=%d updates=%d deletes=%d transactions=%d other=%d\n", inserts, updates, deletes, txns, other
+  printf "inserts=%d updates=%d deletes=%d transactions=%d other=%d merged=%d\n", inserts, updates, deletes, txns, other, merged
 }

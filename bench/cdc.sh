@@ -34,26 +34,26 @@
 #    logs and samples go to bench/out/cdc-<stamp>/.
 #
 # Environment [default]:
-#   CDC_TABLES          sysbench tables                         [4]
-#   CDC_ROWS            rows per table                          [100000]
-#   CDC_CHANGES         backlog row changes, at least           [1000000]
-#   CDC_WRITE_THREADS   sysbench threads writing the backlog    [4]
+#   CDC_TABLES          sysbench tables                           [4]
+#   CDC_ROWS            rows per table                            [100000]
+#   CDC_CHANGES         backlog row changes, at least             [1000000]
+#   CDC_WRITE_THREADS   sysbench threads writing the backlog      [4]
 #   CDC_TXN_STATEMENTS  reference (1): statements per transaction [1000]
-#   CDC_MERGE_BATCH     reference (2): row changes per batch    [10000]
-#   CDC_REFS            the references to run, comma-separated  [sql,merge]
-#   CDC_EMPTY_RUNS      timed sluice runs with nothing to apply [2]
-#   CDC_STEPS           catchup and/or steady                   [catchup,steady]
-#   CDC_STEADY_SECONDS  steady state: sysbench run time         [60]
-#   CDC_STEADY_THREADS  steady state: sysbench threads          [4]
-#   CDC_IDLE_SECONDS    steady state: idle lag sampling first   [10]
-#   CDC_HB_INTERVAL     heartbeat update interval, seconds      [0.1]
-#   CDC_POLL_INTERVAL   lag poll interval, seconds              [0.1]
-#   CDC_KEEPUP_SECONDS  "kept up" when drained within this      [5]
-#   CDC_DRAIN_TIMEOUT   seconds to wait for the last heartbeat  [300]
-#   CDC_TIMEOUT         seconds before a sluice run is killed   [1800]
-#   CDC_KEEP=1          keep the databases and replay scripts   [0: dropped after a good run]
-#   SLUICE_MYSQL_PORT   harness MariaDB port                    [33061]
-#   SLUICE_PG_PORT      harness PostgreSQL port                 [54321]
+#   CDC_MERGE_BATCH     reference (2): row changes per batch      [10000]
+#   CDC_REFS            references to run (sql, merge; may be "") [sql,merge]
+#   CDC_EMPTY_RUNS      timed sluice runs with nothing to apply   [2]
+#   CDC_STEPS           catchup and/or steady                     [catchup,steady]
+#   CDC_STEADY_SECONDS  steady state: sysbench run time           [60]
+#   CDC_STEADY_THREADS  steady state: sysbench threads            [4]
+#   CDC_IDLE_SECONDS    steady state: idle lag sampling first     [10]
+#   CDC_HB_INTERVAL     heartbeat update interval, seconds        [0.1]
+#   CDC_POLL_INTERVAL   mean lag poll interval (jittered), s      [0.1]
+#   CDC_KEEPUP_SECONDS  "kept up" when drained within this        [5]
+#   CDC_DRAIN_TIMEOUT   seconds to wait for the last heartbeat    [300]
+#   CDC_TIMEOUT         seconds before a sluice run is killed     [1800]
+#   CDC_KEEP=1          keep the databases and replay scripts     [0: dropped after a good run]
+#   SLUICE_MYSQL_PORT   harness MariaDB port                      [33061]
+#   SLUICE_PG_PORT      harness PostgreSQL port                   [54321]
 set -euo pipefail
 SELF="$(realpath "$0")"
 cd "$(dirname "$SELF")/.."
@@ -130,7 +130,10 @@ my() {
 pg() { PGTZ=UTC PGCLIENTENCODING=UTF8 PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h127.0.0.1 -p"$PG_PORT" -U postgres "$@"; }
 
 now() { echo "$EPOCHREALTIME"; }
-calc() { awk "BEGIN { printf \"%s\", $1 }"; }
+# calc EXPR: floating-point arithmetic, 6 decimals (epoch seconds need
+# them all); holds COND: a floating-point comparison as an exit status.
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+holds() { awk "BEGIN { exit !($1) }"; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 SLUICE_ARGS=(run --source "mysql://root@127.0.0.1:$MYSQL_PORT"
@@ -150,19 +153,33 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# feed NAME INTERVAL LINE CLIENT...: starts CLIENT reading statements from a
-# fifo, and a loop writing LINE into it every INTERVAL seconds (one
-# connection for the whole run). The loop alone holds the fifo's write
-# end, so stopping it (unfeed NAME) ends the client with EOF.
+# feed NAME INTERVAL JITTER LINE CLIENT...: starts CLIENT reading statements
+# from a fifo, and a loop writing LINE into it every INTERVAL seconds (one
+# connection for the whole run); with JITTER=1 each pause is drawn
+# uniformly from 0.5 to 1.5 intervals, so that a poll does not lock onto
+# the heartbeat's phase and always catch it at the same age. The loop alone
+# holds the fifo's write end, so stopping it (unfeed NAME) ends the client
+# with EOF.
 declare -A FEED_LOOP=() FEED_CLIENT=()
 feed() {
-  local name="$1" interval="$2" line="$3"
-  shift 3
+  local name="$1" interval="$2" jitter="$3" line="$4" us
+  shift 4
+  us="$(awk -v s="$interval" 'BEGIN { printf "%d", s * 1000000 }')"
   rm -f "$LOGS/$name.fifo"
   mkfifo "$LOGS/$name.fifo"
   "$@" <"$LOGS/$name.fifo" >"$LOGS/$name.out" 2>"$LOGS/$name.err" &
   FEED_CLIENT["$name"]=$!
-  (while :; do printf '%s\n' "$line"; sleep "$interval"; done) >"$LOGS/$name.fifo" &
+  (
+    pause="$interval"
+    while :; do
+      printf '%s\n' "$line"
+      if ((jitter)); then
+        p=$((us / 2 + (RANDOM * 32768 + RANDOM) % (us + 1)))
+        printf -v pause '%d.%06d' $((p / 1000000)) $((p % 1000000))
+      fi
+      sleep "$pause"
+    done
+  ) >"$LOGS/$name.fifo" &
   FEED_LOOP["$name"]=$!
 }
 unfeed() {
@@ -198,7 +215,9 @@ server_cpu() {
   if [[ -n "$PG_PID" ]]; then
     # /proc/PID/stat after "pid (comm) ": $2 ppid, $12 utime, $13 stime,
     # $14 cutime, $15 cstime (comm may hold spaces, hence the sed).
-    p="$(cat /proc/[0-9]*/stat 2>/dev/null | sed 's/^\([0-9]*\) (.*) /\1 /' |
+    # Processes come and go meanwhile: cat's complaints about vanished
+    # ones do not matter.
+    p="$({ cat /proc/[0-9]*/stat 2>/dev/null || true; } | sed 's/^\([0-9]*\) (.*) /\1 /' |
       awk -v pm="$PG_PID" -v hz="$CLK_TCK" '
         $1 == pm { t += $13 + $14 + $15 + $16 }
         $3 == pm { t += $13 + $14 }
@@ -262,6 +281,20 @@ settle() {
 
 fresh_db() { pg -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; }
 drop_db() { pg -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
+
+# vacuum_note NAME DB: autovacuum's work on DB's sbtest tables so far and
+# whether a worker is busy there now (it competes with apply for the two
+# cores), for the report; the details go to NAME-pgstat.txt.
+declare -A VACUUM=()
+vacuum_note() {
+  pg -d "$2" -c "SELECT relname, n_live_tup, n_dead_tup, autovacuum_count, last_autovacuum, autoanalyze_count
+                 FROM pg_stat_user_tables WHERE schemaname = '$SRC_DB' ORDER BY relname" \
+    -c "SELECT pid, backend_start, query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = '$2'" \
+    >"$LOGS/$1-pgstat.txt" 2>&1 || true
+  VACUUM["$1"]="$(pg -d "$2" -At -F ' ' -c "SELECT
+      (SELECT COALESCE(sum(autovacuum_count), 0) FROM pg_stat_user_tables WHERE schemaname = '$SRC_DB'),
+      (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = '$2')" 2>/dev/null || echo '- -')"
+}
 
 master_status() { my -N -e 'SHOW MASTER STATUS' | cut -f1,2; }
 
@@ -449,6 +482,7 @@ catchup() {
   for kv in "${parts[@]}"; do got["${kv%%=*}"]="${kv#*=}"; done
   BACKLOG_TXNS="${got[transactions]}"
   BACKLOG_CHANGES=$((got[inserts] + got[updates] + got[deletes]))
+  BACKLOG_MERGED="${got[merged]}"
   log "backlog: $summary (in ${DECODE_WALL%.*} s)"
   ((BACKLOG_CHANGES >= CHANGES)) || log "warning: the backlog has $BACKLOG_CHANGES row changes, fewer than CDC_CHANGES=$CHANGES"
   SB_BACKLOG_RATE="$(calc "$BACKLOG_CHANGES / ${WALL[backlog]}")"
@@ -456,6 +490,7 @@ catchup() {
   # sluice applies it.
   settle catchup
   run_sluice catchup || die "the catch-up run failed (log: $LOGS/catchup.log)"
+  vacuum_note catchup "$TARGET"
   read -r CATCHUP_TXNS CATCHUP_APPLIED < <(applied "$LOGS/catchup.log") || true
   CATCHUP_LOGSPAN="$(log_seconds "$LOGS/catchup.log" "incremental sync starting" "caught up")"
 
@@ -548,10 +583,15 @@ steady() {
 
   # Samples: heartbeat age on PostgreSQL ("epoch age_s"), sluice's metrics
   # ("epoch lag_s changes txns").
-  feed hb "$HB_INTERVAL" "UPDATE $SRC_DB.hb SET ts = NOW(6) WHERE id = 1;" my -N --force
-  feed lagpg "$POLL_INTERVAL" \
+  feed hb "$HB_INTERVAL" 0 "UPDATE $SRC_DB.hb SET ts = NOW(6) WHERE id = 1;" my -N --force
+  feed lagpg "$POLL_INTERVAL" 1 \
     "SELECT extract(epoch FROM clock_timestamp()), extract(epoch FROM (clock_timestamp() AT TIME ZONE 'UTC') - ts) FROM $SRC_DB.hb WHERE id = 1;" \
     pg -d "$TARGET" -At -F ' '
+  # The same age on MariaDB: how old the newest heartbeat is at the source
+  # (0 to one interval), the part of the age above that sluice cannot help.
+  feed lagsrc "$POLL_INTERVAL" 1 \
+    "SELECT UNIX_TIMESTAMP(NOW(6)), TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)) / 1000000 FROM $SRC_DB.hb WHERE id = 1;" \
+    my -N
   (while :; do
     printf '%s ' "$EPOCHREALTIME"
     curl -s --max-time 1 "$url" | awk '
@@ -580,13 +620,14 @@ steady() {
   marker="$(my -N -e "UPDATE $SRC_DB.hb SET ts = NOW(6) WHERE id = 1; SELECT DATE_FORMAT(ts, '%Y-%m-%d %H:%i:%s.%f') FROM $SRC_DB.hb")"
   log "steady: sysbench done; waiting for the last heartbeat ($marker) on PostgreSQL"
   t0="$(now)"
-  while (($(calc "$(now) - $t0 < $DRAIN_TIMEOUT"))); do
+  while holds "$(now) - $t0 < $DRAIN_TIMEOUT"; do
     seen="$(pg -d "$TARGET" -At -c "SELECT to_char(ts, 'YYYY-MM-DD HH24:MI:SS.US') FROM $SRC_DB.hb WHERE id = 1" 2>/dev/null || true)"
     [[ "$seen" == "$marker" ]] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   STEADY_DRAINED="$(now)"
+  vacuum_note steady "$TARGET"
   SRV_CPU[steady]="$(cpu_delta "$c0" "$(server_cpu)")"
   STEADY_DRAIN="$(calc "$STEADY_DRAINED - $STEADY_TO")"
   DRAINED=0
@@ -595,6 +636,7 @@ steady() {
   kill "$METRICS_LOOP" 2>/dev/null || true
   wait "$METRICS_LOOP" 2>/dev/null || true
   unfeed lagpg
+  unfeed lagsrc
 
   log "steady: stopping sluice (SIGINT)"
   STEADY_RC=0
@@ -607,9 +649,11 @@ steady() {
   STEADY_WARNINGS="$(grep -cE 'level=(WARN|ERROR)' "$LOGS/steady-sluice.log" || true)"
 
   # Lag statistics: idle, and under load (the sysbench run).
-  local f="$LOGS/lagpg.out" g="$LOGS/lag-metrics.txt" w="$LOGS/.window"
+  local f="$LOGS/lagpg.out" g="$LOGS/lag-metrics.txt" h="$LOGS/lagsrc.out" w="$LOGS/.window"
   window "$f" 2 "$STEADY_IDLE_FROM" "$STEADY_IDLE_TO" "$w"; LAG[hb_idle]="$(stats "$w")"
   window "$f" 2 "$STEADY_FROM" "$STEADY_TO" "$w"; LAG[hb_load]="$(stats "$w")"
+  window "$h" 2 "$STEADY_IDLE_FROM" "$STEADY_IDLE_TO" "$w"; LAG[src_idle]="$(stats "$w")"
+  window "$h" 2 "$STEADY_FROM" "$STEADY_TO" "$w"; LAG[src_load]="$(stats "$w")"
   window "$g" 2 "$STEADY_IDLE_FROM" "$STEADY_IDLE_TO" "$w"; LAG[m_idle]="$(stats "$w")"
   window "$g" 2 "$STEADY_FROM" "$STEADY_TO" "$w"; LAG[m_load]="$(stats "$w")"
   # The heartbeat's age at the end of the load and its maximum in the last
@@ -632,7 +676,7 @@ steady() {
     $1 <= a { c0 = $3; t0 = $1 } $1 <= b { c1 = $3; t1 = $1 }
     END { printf "%d %.6f %d %.6f\n", c0, t0, c1, t1 }' "$g")
   APPLY_RATE=0
-  if (($(calc "$APPLY_T1 > $APPLY_T0"))); then APPLY_RATE="$(calc "($APPLY_C1 - $APPLY_C0) / ($APPLY_T1 - $APPLY_T0)")"; fi
+  if holds "$APPLY_T1 > $APPLY_T0"; then APPLY_RATE="$(calc "($APPLY_C1 - $APPLY_C0) / ($APPLY_T1 - $APPLY_T0)")"; fi
   APPLY_TOTAL="$(awk '$2 != "-" { c = $3 } END { printf "%d", c }' "$g")"
   printf 'idle %s .. %s\nload %s .. %s\ndrained %s (%s s)\napply counter %s at %s, %s at %s\n' \
     "$STEADY_IDLE_FROM" "$STEADY_IDLE_TO" "$STEADY_FROM" "$STEADY_TO" "$STEADY_DRAINED" "$STEADY_DRAIN" \
@@ -646,6 +690,11 @@ steady() {
 
 # ----------------------------------------------------------------- results ---
 
+median_diff() {
+  local a b
+  a="${1%% *}"; b="${2%% *}"
+  if [[ "$a" == - || "$b" == - ]]; then echo -; else echo $((a - b)); fi
+}
 ms_cols() { read -r p50 p99 mx n <<<"$1"; printf '%s | %s | %s | %s' "$p50" "$p99" "$mx" "$n"; }
 
 results() {
@@ -695,15 +744,17 @@ results() {
     fi
     if ref merge; then
       read -r my_c pg_c <<<"${SRV_CPU[ref_merge]}"
-      printf '| (2) psql, COPY into staging + one merge per table, %s changes per batch | %s | %.1f | %.0f | **%.2f** | - | - | %s | %s | %s |\n' \
-        "$MERGE_BATCH" "$BACKLOG_CHANGES" "${WALL[ref_merge]}" "$(calc "$BACKLOG_CHANGES / ${WALL[ref_merge]}")" \
+      printf '| (2) psql, COPY into staging + one merge per table, %s changes per batch (%s row writes after collapsing each key'"'"'s changes per batch) | %s | %.1f | %.0f | **%.2f** | - | - | %s | %s | %s |\n' \
+        "$MERGE_BATCH" "$BACKLOG_MERGED" "$BACKLOG_CHANGES" "${WALL[ref_merge]}" "$(calc "$BACKLOG_CHANGES / ${WALL[ref_merge]}")" \
         "$(calc "${WALL[ref_merge]} / $SLUICE_NET")" "$pg_c" "$my_c" "${CHECK[ref_merge]}"
     fi
     echo
     echo "\"sluice / this\" is sluice's catch-up rate divided by the row's rate (above 1: sluice is faster)."
     printf 'Initial sync (full load of %s rows, then caught up): %.1f s. Runs with nothing to apply: %s s (the smallest is subtracted).' \
       "$((TABLES * ROWS + 1))" "$INITIAL_WALL" "$(printf '%.2f ' "${EMPTY_WALLS[@]:-0}" | sed 's/ $//; s/ /, /g')"
-    printf ' Decoding the backlog (mariadb-binlog | bench/cdc-binlog.awk) took %.1f s, untimed.\n' "$DECODE_WALL"
+    printf ' Decoding the backlog (mariadb-binlog | bench/cdc-binlog.awk) took %.1f s, untimed.' "$DECODE_WALL"
+    read -r vac_done vac_busy <<<"${VACUUM[catchup]}"
+    printf ' Autovacuum on the target after the catch-up: %s runs completed, %s workers busy.\n' "$vac_done" "$vac_busy"
     echo
   fi
   if step steady; then
@@ -717,8 +768,15 @@ results() {
     echo "|---|---:|---:|---:|---:|"
     echo "| heartbeat age on PostgreSQL, idle (${IDLE_SECONDS} s before the load) | $(ms_cols "${LAG[hb_idle]}") |"
     echo "| **heartbeat age on PostgreSQL, under load** | $(ms_cols "${LAG[hb_load]}") |"
+    echo "| heartbeat age on MariaDB itself (its staleness, 0 to one interval), idle | $(ms_cols "${LAG[src_idle]}") |"
+    echo "| heartbeat age on MariaDB itself, under load | $(ms_cols "${LAG[src_load]}") |"
     echo "| sluice_cdc_lag_seconds, idle | $(ms_cols "${LAG[m_idle]}") |"
     echo "| sluice_cdc_lag_seconds, under load | $(ms_cols "${LAG[m_load]}") |"
+    echo
+    echo "Heartbeat age on PostgreSQL minus on MariaDB, medians (≈ the delay sluice adds; both polls are jittered," \
+      "so each sees the heartbeat at a uniformly random point of its interval):" \
+      "idle $(median_diff "${LAG[hb_idle]}" "${LAG[src_idle]}") ms, under load $(median_diff "${LAG[hb_load]}" "${LAG[src_load]}") ms." \
+      "sluice_cdc_lag_seconds subtracts binlog event times, which have whole-second resolution."
     echo
     echo "| measure | value |"
     echo "|---|---|"
@@ -735,10 +793,13 @@ results() {
     fi
     read -r my_c pg_c <<<"${SRV_CPU[steady]}"
     printf '| server CPU s during load + drain: postgres / mariadbd | %s / %s |\n' "$pg_c" "$my_c"
+    read -r vac_done vac_busy <<<"${VACUUM[steady]}"
+    printf '| autovacuum on the target'"'"'s tables: runs completed since the initial sync; workers busy at the drain | %s; %s |\n' \
+      "$vac_done" "$vac_busy"
     printf '| sluice exit after SIGINT; WARN/ERROR lines in its log | %s; %s |\n' "$STEADY_RC" "$STEADY_WARNINGS"
     printf '| target = source after the drain (count + checksum per table) | %s |\n' "${CHECK[steady]}"
     local kept
-    if ((DRAINED)) && (($(calc "$STEADY_DRAIN <= $KEEPUP_SECONDS"))) && [[ "${CHECK[steady]}" == ok ]]; then
+    if ((DRAINED)) && holds "$STEADY_DRAIN <= $KEEPUP_SECONDS" && [[ "${CHECK[steady]}" == ok ]]; then
       kept="**yes**: lag stayed bounded and it caught up within ${KEEPUP_SECONDS} s of the load's end"
     else
       kept="**no**: see the drain time and the check"
