@@ -2,9 +2,11 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/sluicedb/sluice/internal/change"
@@ -22,6 +24,7 @@ type apply struct {
 	pos     change.Position // position after the last source transaction applied
 	posTime time.Time       // its source commit time
 	inTxn   bool            // a source transaction is open
+	begun   bool            // the open source transaction has statements in the group
 	txnPos  change.Position // the open transaction's GTID state, itself included (MariaDB)
 	groupAt time.Time       // when the open group began
 	savedAt time.Time       // when a Progress position was last saved
@@ -89,14 +92,19 @@ func (a *apply) run(ctx context.Context, events <-chan change.Event, stopAt chan
 			continue
 		}
 		// At a source transaction boundary: commit the group when the reader
-		// has nothing more queued, or the group is big or old enough.
-		if a.ap.Open() && (len(events) == 0 || a.ap.InGroup() >= sink.MaxGroup || time.Since(a.groupAt) > groupMaxAge) {
+		// has nothing more queued, the group is big or old enough, or a
+		// replay must cut it here.
+		cut := !a.t.cutAt.IsZero() && a.pos == a.t.cutAt
+		if a.ap.Open() && (len(events) == 0 || a.ap.Full() || time.Since(a.groupAt) > groupMaxAge || cut) {
 			if err := a.commit(ctx); err != nil {
 				return err
 			}
 		}
+		if cut {
+			a.t.cutAt = change.Position{}
+		}
 		if done, err := a.reached(a.pos, stopAt); err != nil || done {
-			if err == nil && a.ap.Open() {
+			if err == nil {
 				err = a.commit(ctx)
 			}
 			if err == nil {
@@ -110,11 +118,9 @@ func (a *apply) run(ctx context.Context, events <-chan change.Event, stopAt chan
 func (a *apply) event(ctx context.Context, ev change.Event) error {
 	switch ev.Kind {
 	case change.Begin:
-		if !a.ap.Open() {
-			a.groupAt = time.Now()
-		}
-		a.inTxn, a.txnPos = true, ev.Pos
-		return a.ap.Begin(ctx)
+		// The applier's Begin waits for the first rows that are applied:
+		// their table tells whether a savepoint is needed.
+		a.inTxn, a.begun, a.txnPos = true, false, ev.Pos
 	case change.Rows:
 		at := a.tables[ev.Table]
 		if at == nil {
@@ -123,6 +129,18 @@ func (a *apply) event(ctx context.Context, ev change.Event) error {
 		if a.inCopy(at) {
 			return nil
 		}
+		if !a.begun {
+			if !a.ap.Open() {
+				a.groupAt = time.Now()
+			}
+			// Only a transaction with changes of a non-transactional table
+			// can end in ROLLBACK in a row-based binlog (InnoDB changes of a
+			// rolled-back transaction are never written).
+			if err := a.ap.Begin(ctx, !transactional(at.table)); err != nil {
+				return err
+			}
+			a.begun = true
+		}
 		if err := a.rows(at, ev); err != nil {
 			return err
 		}
@@ -130,16 +148,26 @@ func (a *apply) event(ctx context.Context, ev change.Event) error {
 			return a.ap.Flush(ctx)
 		}
 	case change.Commit:
-		a.inTxn = false
-		a.ap.EndSource()
+		if a.begun {
+			a.ap.EndSource()
+		}
+		a.inTxn, a.begun = false, false
 		a.pos, a.posTime = ev.Pos, ev.Time
 		a.txns++
 	case change.Rollback:
-		a.inTxn = false
-		if err := a.ap.Rollback(ctx); err != nil {
-			return err
+		begun := a.begun
+		a.inTxn, a.begun = false, false
+		if begun {
+			if err := a.ap.Rollback(ctx); errors.Is(err, sink.ErrGroupLost) {
+				// Replay the group from the checkpoint and commit it before
+				// this transaction; a.pos is the end of its last one.
+				a.t.cutAt = a.pos
+				return errReplay
+			} else if err != nil {
+				return err
+			}
 		}
-		a.pos = ev.Pos // past the rolled-back group: nothing of it to replay
+		a.pos = ev.Pos // past the rolled-back transaction: nothing of it to replay
 		return nil
 	case change.Progress:
 		a.pos = ev.Pos
@@ -160,6 +188,15 @@ func (a *apply) event(ctx context.Context, ev change.Event) error {
 	}
 	return nil
 }
+
+// transactional reports whether a table's engine rolls back (so a rolled
+// back transaction never reaches the binlog with its changes).
+func transactional(t *schema.Table) bool {
+	return strings.EqualFold(t.Engine, "InnoDB") || strings.EqualFold(t.Engine, "XtraDB")
+}
+
+// errReplay restarts the phase at once from the checkpoint (see ErrGroupLost).
+var errReplay = errors.New("replaying the last group from the checkpoint after a source rollback")
 
 // inCopy reports whether the open source transaction is already in the
 // table's copy: the table came from one consistent snapshot at or after it.

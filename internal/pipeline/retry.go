@@ -31,6 +31,10 @@ func (t *task) withRetry(ctx context.Context, name string, phase func(context.Co
 	failingSince := time.Time{}
 	for attempt := 1; ; attempt++ {
 		progressed, err := phase(ctx)
+		if errors.Is(err, errReplay) {
+			t.Log.Info("a source transaction rolled back inside a group; replaying the group from the checkpoint")
+			continue
+		}
 		if err == nil || ctx.Err() != nil || !retriable(err) {
 			return err
 		}

@@ -38,6 +38,8 @@ type task struct {
 	createPostGIS bool
 	// stopAt is where --stop-when-caught-up ends the incremental phase.
 	stopAt change.Position
+	// cutAt is where a replayed group must commit (see sink.ErrGroupLost).
+	cutAt change.Position
 }
 
 // Run connects, prechecks and runs the selected phases. A failed precheck

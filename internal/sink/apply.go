@@ -30,8 +30,9 @@ type Applier struct {
 	checks  []check
 	inGroup int // source transactions in the open group
 	// savepoint is set when the open source transaction began with a
-	// savepoint (it is not the first of its group).
-	savepoint bool
+	// savepoint; savepoints counts them in the group.
+	savepoint  bool
+	savepoints int
 	// Idempotent apply (catch-up): upserts, deletes that may miss.
 	Idempotent bool
 }
@@ -71,17 +72,31 @@ func (a *Applier) Close() {
 	a.conn.Release()
 }
 
-// MaxGroup bounds the source transactions of one group: each after the
-// first opens a savepoint, and PostgreSQL slows down for every session once
-// a transaction has more than 64 subtransactions.
-const MaxGroup = 48
+// Group bounds. A group commits after MaxGroup source transactions, or
+// after MaxSavepoints savepoints: PostgreSQL slows down for every session
+// once a transaction has more than 64 subtransactions.
+const (
+	MaxGroup      = 1000
+	MaxSavepoints = 48
+)
 
-// Begin starts a source transaction: a new group, or a savepoint inside the
-// open one (so a source ROLLBACK undoes only its own statements).
-func (a *Applier) Begin(ctx context.Context) error {
+// ErrGroupLost is a source ROLLBACK of a transaction that had no savepoint
+// and was not the first of its group: the whole group is rolled back, and
+// the caller must replay it from the checkpoint, committing before the
+// rolled-back transaction this time.
+var ErrGroupLost = errors.New("a source transaction without a savepoint rolled back inside a group")
+
+// Begin starts a source transaction: a new group, or the next transaction
+// of the open one. savepoint asks for a savepoint before it, so that a
+// source ROLLBACK undoes only its own statements; it is needed only when the
+// transaction may end in ROLLBACK (changes of a non-transactional table).
+func (a *Applier) Begin(ctx context.Context, savepoint bool) error {
 	if a.tx != nil {
-		a.Queue("SAVEPOINT source_txn", nil)
-		a.savepoint = true
+		a.savepoint = savepoint
+		if savepoint {
+			a.Queue("SAVEPOINT source_txn", nil)
+			a.savepoints++
+		}
 		return nil
 	}
 	tx, err := a.conn.Begin(ctx)
@@ -91,7 +106,7 @@ func (a *Applier) Begin(ctx context.Context) error {
 	if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
 		return fmt.Errorf("beginning an apply transaction: %w", err)
 	}
-	a.tx, a.savepoint = tx, false
+	a.tx, a.savepoint, a.savepoints = tx, false, 0
 	return nil
 }
 
@@ -151,18 +166,25 @@ func (a *Applier) Flush(ctx context.Context) error {
 }
 
 // Rollback undoes the open source transaction: back to its savepoint, or
-// the whole group when it was the group's first.
+// the whole group when it is the group's first. Otherwise the group is
+// rolled back and ErrGroupLost returned.
 func (a *Applier) Rollback(ctx context.Context) error {
-	a.batch = pgx.Batch{}
-	a.checks = a.checks[:0]
 	if a.savepoint {
+		// Statements of the group's earlier transactions may still be
+		// queued: send everything, then undo back to the savepoint.
 		a.Queue("ROLLBACK TO SAVEPOINT source_txn", nil)
 		return a.Flush(ctx)
 	}
+	first := a.inGroup == 0
+	a.batch = pgx.Batch{}
+	a.checks = a.checks[:0]
 	err := a.tx.Rollback(ctx)
 	a.tx, a.inGroup = nil, 0
 	if err != nil {
 		return fmt.Errorf("rolling back: %w", err)
+	}
+	if !first {
+		return ErrGroupLost
 	}
 	return nil
 }
@@ -170,8 +192,9 @@ func (a *Applier) Rollback(ctx context.Context) error {
 // EndSource marks the end of a committed source transaction in the group.
 func (a *Applier) EndSource() { a.inGroup++ }
 
-// InGroup is the number of source transactions in the open group.
-func (a *Applier) InGroup() int { return a.inGroup }
+// Full reports whether the open group should commit: enough source
+// transactions or savepoints.
+func (a *Applier) Full() bool { return a.inGroup >= MaxGroup || a.savepoints >= MaxSavepoints }
 
 // Open reports whether a group is open.
 func (a *Applier) Open() bool { return a.tx != nil }
