@@ -19,7 +19,7 @@ import (
 // Apply grouping: a group of whole source transactions commits when the
 // reader has nothing more queued, or at these bounds.
 const (
-	groupMaxAge   = 200 * time.Millisecond
+	groupMaxAge   = 50 * time.Millisecond
 	flushEvery    = 1000 // queued statements sent as one pipelined batch
 	eventBuffer   = 256  // rows events between reader and applier: ≤ 256 events in memory
 	progressSaves = time.Second
