@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/spf13/cobra"
 
 	"github.com/sluicedb/sluice/internal/config"
@@ -50,15 +49,10 @@ warning remains.`,
 			if output != "text" && output != "json" {
 				return &config.UsageError{Msg: fmt.Sprintf("--output %q: use text or json", output)}
 			}
-			task, err := f.task()
+			task, log, err := f.setup()
 			if err != nil {
 				return err
 			}
-			log, err := newLogger(f.logFormat, f.logLevel)
-			if err != nil {
-				return err
-			}
-			mysql.SetLogger(driverLog{log})
 			r := &pipeline.Runner{Task: task, Log: log, Out: os.Stderr}
 			report, err := r.Check(c.Context())
 			if err != nil {

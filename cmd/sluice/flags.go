@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/spf13/pflag"
 
 	"github.com/sluicedb/sluice/internal/config"
@@ -82,6 +83,22 @@ func (f *runFlags) task() (*config.Task, error) {
 type driverLog struct{ log *slog.Logger }
 
 func (d driverLog) Print(v ...any) { d.log.Debug("mysql driver", "msg", fmt.Sprint(v...)) }
+
+// setup validates the flags into a task and makes the logger, which also
+// takes the MySQL driver's own messages (e.g. "closing bad idle connection")
+// at debug level.
+func (f *runFlags) setup() (*config.Task, *slog.Logger, error) {
+	task, err := f.task()
+	if err != nil {
+		return nil, nil, err
+	}
+	log, err := newLogger(f.logFormat, f.logLevel)
+	if err != nil {
+		return nil, nil, err
+	}
+	mysql.SetLogger(driverLog{log})
+	return task, log, nil
+}
 
 func newLogger(format, level string) (*slog.Logger, error) {
 	var lv slog.Level

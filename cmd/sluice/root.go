@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/spf13/cobra"
 
 	"github.com/sluicedb/sluice/internal/config"
@@ -71,17 +70,10 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
       --phases schema,full --ack table-without-key`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			task, err := f.task()
+			task, log, err := f.setup()
 			if err != nil {
 				return err
 			}
-			log, err := newLogger(f.logFormat, f.logLevel)
-			if err != nil {
-				return err
-			}
-			// The MySQL driver's own messages (e.g. "closing bad idle
-			// connection") go through our logger at debug level.
-			mysql.SetLogger(driverLog{log})
 			if f.cpuProfile != "" {
 				stop, err := startCPUProfile(f.cpuProfile)
 				if err != nil {
