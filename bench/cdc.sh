@@ -105,6 +105,8 @@ RESULTS="$OUT/cdc-results-$STAMP.md"
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'bench-cdc: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 for v in TABLES ROWS CHANGES WRITE_THREADS TXN_STATEMENTS MERGE_BATCH STEADY_SECONDS STEADY_THREADS \
   KEEPUP_SECONDS DRAIN_TIMEOUT TIMEOUT; do
@@ -121,20 +123,10 @@ done
 step() { [[ "$STEPS" == *",$1,"* ]]; }
 ref() { [[ "$REFS" == *",$1,"* ]]; }
 
-# Clients: --no-defaults keeps /etc/mysql's option files out; both sessions
-# in UTC, so the heartbeat's NOW(6) and PostgreSQL's clock compare.
-my() {
-  mariadb --no-defaults --default-character-set=utf8mb4 --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot \
-    --init-command="SET time_zone = '+00:00'" "$@"
-}
-pg() { PGTZ=UTC PGCLIENTENCODING=UTF8 PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h127.0.0.1 -p"$PG_PORT" -U postgres "$@"; }
-
-now() { echo "$EPOCHREALTIME"; }
 # calc EXPR: floating-point arithmetic, 6 decimals (epoch seconds need
 # them all); holds COND: a floating-point comparison as an exit status.
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 holds() { awk "BEGIN { exit !($1) }"; }
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 SLUICE_ARGS=(run --source "mysql://root@127.0.0.1:$MYSQL_PORT"
   --target "postgres://postgres@127.0.0.1:$PG_PORT/$TARGET?sslmode=disable" --include "$SRC_DB.*")
@@ -233,51 +225,20 @@ cpu_delta() {
     print out }'
 }
 
-# GNU time -v report: peak RSS (MiB) and CPU seconds.
-rss_mib() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024; f = 1 } END { if (!f) print "-" }' "$1" 2>/dev/null || echo -; }
-cpu_s() { awk -F': ' '/User time|System time/ { s += $2; f = 1 } END { if (f) printf "%.1f", s; else print "-" }' "$1" 2>/dev/null || echo -; }
-
 # ------------------------------------------------------------------ helpers ---
 
 ensure_deps() {
-  local pkgs=() sudo=()
+  local pkgs=()
   command -v sysbench >/dev/null 2>&1 || pkgs+=(sysbench)
   [[ -x /usr/bin/time ]] || pkgs+=(time)
   command -v curl >/dev/null 2>&1 || pkgs+=(curl)
   command -v psql >/dev/null 2>&1 || pkgs+=(postgresql-client)
   command -v mariadb >/dev/null 2>&1 && command -v mariadb-binlog >/dev/null 2>&1 || pkgs+=(mariadb-client)
-  ((${#pkgs[@]})) || return 0
-  log "installing ${pkgs[*]}"
-  if [[ "$(id -u)" != 0 ]]; then
-    if ! command -v sudo >/dev/null 2>&1 || ! sudo -n true 2>/dev/null; then
-      die "not root and no password-less sudo; run as root: apt-get install -y ${pkgs[*]}"
-    fi
-    sudo=(sudo)
-  fi
-  command -v apt-get >/dev/null 2>&1 || die "no apt-get; install ${pkgs[*]} by hand"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${pkgs[@]}"
-}
-
-# busy: processes over 5% of a CPU during one second (this script idles).
-busy() {
-  top -b -n 2 -d 1 -w 200 2>/dev/null | tee "$1" |
-    awk '/^top -/ { n++ } n == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 >= 5 { printf "%s %.0f%%, ", $12, $9 }' |
-    sed 's/, $//'
+  apt_install "${pkgs[@]}"
 }
 
 declare -A LOAD_BEFORE=() BUSY_BEFORE=()
 STEP_NAMES=()
-# settle STEP: checkpoint PostgreSQL and sync, so one step's writes are not
-# paid by the next; note the load average and what else is running.
-settle() {
-  pg -d postgres -c CHECKPOINT
-  sync
-  STEP_NAMES+=("$1")
-  LOAD_BEFORE["$1"]="$(loadavg)"
-  BUSY_BEFORE["$1"]="$(busy "$LOGS/$1.top-before.txt")"
-  log "$1: load average ${LOAD_BEFORE[$1]}; busy: ${BUSY_BEFORE[$1]:-nothing}"
-}
 
 fresh_db() { pg -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; }
 drop_db() { pg -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }

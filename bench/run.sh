@@ -83,6 +83,8 @@ RESULTS="$OUT/results-$STAMP.md"
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 for v in ROWS TABLES WIDE_ROWS TIMEOUT; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "BENCH_$v must be a positive integer, not '${!v}'"
@@ -90,42 +92,21 @@ done
 [[ -z "$PARALLEL" || "$PARALLEL" =~ ^[1-9][0-9]*$ ]] || die "BENCH_PARALLEL must be a positive integer"
 wants() { [[ "$TOOLS" == *",$1,"* ]]; }
 
-# Clients. --no-defaults keeps the system's /etc/mysql option files out; the
-# session time zone is UTC on both sides so that TIMESTAMP values travel as
-# the same instants through the text pipe.
-my() {
-  mariadb --no-defaults --default-character-set=utf8mb4 --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot \
-    --init-command="SET time_zone = '+00:00'" "$@"
-}
-pg() { PGTZ=UTC PGCLIENTENCODING=UTF8 PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h127.0.0.1 -p"$PG_PORT" -U postgres "$@"; }
-
-now() { echo "$EPOCHREALTIME"; }
 # calc EXPR: floating-point arithmetic.
 calc() { awk "BEGIN { printf \"%s\", $1 }" ; }
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # ------------------------------------------------------------ dependencies ---
 
 # ensure_deps installs what the benchmark needs beyond the harness (sysbench,
 # pgloader, GNU time) with apt-get, the way scripts/deps.sh does.
 ensure_deps() {
-  local pkgs=() sudo=()
+  local pkgs=()
   command -v sysbench >/dev/null 2>&1 || pkgs+=(sysbench)
   command -v pgloader >/dev/null 2>&1 || pkgs+=(pgloader)
   [[ -x /usr/bin/time ]] || pkgs+=(time)
   command -v psql >/dev/null 2>&1 && command -v pg_dump >/dev/null 2>&1 || pkgs+=(postgresql-client)
   command -v mariadb >/dev/null 2>&1 || pkgs+=(mariadb-client)
-  ((${#pkgs[@]})) || return 0
-  log "installing ${pkgs[*]}"
-  if [[ "$(id -u)" != 0 ]]; then
-    if ! command -v sudo >/dev/null 2>&1 || ! sudo -n true 2>/dev/null; then
-      die "not root and no password-less sudo; run as root: apt-get install -y ${pkgs[*]}"
-    fi
-    sudo=(sudo)
-  fi
-  command -v apt-get >/dev/null 2>&1 || die "no apt-get; install ${pkgs[*]} by hand"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${pkgs[@]}"
+  apt_install "${pkgs[@]}"
 }
 
 # ----------------------------------------------------------------- dataset ---
@@ -209,26 +190,6 @@ fresh_db() {
   pg -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
 }
 
-# busy: the processes using at least 5% of a CPU over one second (this
-# script is idle meanwhile, so they are someone else's: concurrent test runs
-# show up as *.test, mariadbd, postgres).
-busy() {
-  top -b -n 2 -d 1 -w 200 2>/dev/null | tee "$1" |
-    awk '/^top -/ { n++ } n == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 >= 5 { printf "%s %.0f%%, ", $12, $9 }' |
-    sed 's/, $//'
-}
-
-# settle TOOL: before each timed run, flush PostgreSQL's dirty buffers so one
-# run's writes are not paid by the next, and note the load and what else is
-# running.
-settle() {
-  pg -d postgres -c CHECKPOINT
-  sync
-  LOAD_BEFORE["$1"]="$(loadavg)"
-  BUSY_BEFORE["$1"]="$(busy "$LOGS/$1.top-before.txt")"
-  log "$1: load average ${LOAD_BEFORE[$1]}; busy: ${BUSY_BEFORE[$1]:-nothing}"
-}
-
 # verify TOOL DB SCHEMA_PREFIX: compares every target table's row count
 # with the source. The target schema of db is SCHEMA_PREFIX + db (all three
 # tools name the schema after the source database). Sets ROWS_OUT[TOOL] and
@@ -256,11 +217,6 @@ verify() {
 }
 
 declare -A WALL=() RSS=() CPU=() RC=() ROWS_OUT=() CHECK=() COUNTS=() LOAD_BEFORE=() BUSY_BEFORE=() NOTE=()
-
-# time_v FILE: peak RSS (MiB) and CPU seconds (user + system) from a
-# /usr/bin/time -v report; "-" when missing.
-rss_mib() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024; f = 1 } END { if (!f) print "-" }' "$1" 2>/dev/null || echo -; }
-cpu_s() { awk -F': ' '/User time|System time/ { s += $2; f = 1 } END { if (f) printf "%.1f", s; else print "-" }' "$1" 2>/dev/null || echo -; }
 
 # ------------------------------------------------------------------ sluice ---
 
