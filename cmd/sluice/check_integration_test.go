@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -99,5 +100,27 @@ func TestCheckBinlogSettings(t *testing.T) {
 	}
 	if n := dst.QueryValue(t, "SELECT count(*) FROM pg_namespace WHERE nspname = 'sluice'"); n != int64(0) {
 		t.Errorf("a refused run created sluice's state")
+	}
+}
+
+// TestCheckPrivileges: an account without the replication privileges fails
+// with the GRANT to run; one without RELOAD gets the snapshot-lock warning.
+func TestCheckPrivileges(t *testing.T) {
+	src := testdb.MySQL(t)
+	src.Exec(t, "CREATE TABLE items (id INT PRIMARY KEY)")
+	user := "noprivs_" + src.Name[len(src.Name)-8:]
+	src.Exec(t, "CREATE USER '"+user+"'@'%' IDENTIFIED BY 'pw'", "GRANT SELECT ON "+src.Name+".* TO '"+user+"'@'%'")
+	t.Cleanup(func() { src.DB.ExecContext(context.Background(), "DROP USER '"+user+"'@'%'") })
+	dst := testdb.Postgres(t)
+	url := strings.Replace(src.URL, "root@", user+":pw@", 1)
+	r := sluice(t, "check", "--source", url, "--target", dst.URL, "--include", src.Name+".*")
+	for _, want := range []string{"source-privileges", "REPLICATION CLIENT and REPLICATION SLAVE",
+		"GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO '" + user + "'@'%'", "snapshot-lock", "GRANT RELOAD"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if r.code != 3 {
+		t.Errorf("exit %d, want 3", r.code)
 	}
 }

@@ -96,7 +96,7 @@ func TestSnapshotWithoutReload(t *testing.T) {
 		fmt.Sprintf("GRANT BINLOG MONITOR ON *.* TO '%s'@'%%'", user))
 	t.Cleanup(func() { src.DB.ExecContext(context.Background(), fmt.Sprintf("DROP USER '%s'@'%%'", user)) })
 	dst := testdb.Postgres(t)
-	args := runArgs(src, dst)
+	args := runArgs(src, dst, "--ack", "snapshot-lock")
 	args[2] = strings.Replace(src.URL, "root@", user+":pw@", 1)
 	r := mustRun(t, args...)
 	if !strings.Contains(r.stderr, "no global read lock") || !strings.Contains(r.stderr, "grant RELOAD") {

@@ -30,6 +30,8 @@ const (
 	IDBinlogMetadata   = "binlog-row-metadata"
 	IDBinlogRetention  = "binlog-retention"
 	IDGTIDStrict       = "gtid-strict-mode"
+	IDSourcePrivileges = "source-privileges"
+	IDSnapshotLock     = "snapshot-lock"
 )
 
 // Input is what the checks look at. A nil Source or Sink means the
@@ -81,6 +83,9 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 	}
 	checkTables(r, in)
 	if err := checkTarget(ctx, r, in); err != nil {
+		return nil, err
+	}
+	if err := checkPrivileges(ctx, r, in); err != nil {
 		return nil, err
 	}
 	if in.ReadsBinlog {
@@ -244,6 +249,40 @@ func checkTarget(ctx context.Context, r *Report, in Input) error {
 		r.Add(IDTargetExists, Error, src,
 			fmt.Sprintf("the target already has %s, which schema sync of %s would create; --conflict is error", names, src),
 			fmt.Sprintf("drop what is left over (DROP TABLE / DROP INDEX %s), or exclude the source table with --exclude %s", names, src))
+	}
+	return nil
+}
+
+// checkPrivileges checks the source account's global privileges: reading
+// the binlog position needs BINLOG MONITOR (REPLICATION CLIENT), following
+// the binlog REPLICATION SLAVE, and the single consistent snapshot RELOAD.
+func checkPrivileges(ctx context.Context, r *Report, in Input) error {
+	user, privs, err := in.Source.GlobalPrivileges(ctx)
+	if err != nil {
+		return err
+	}
+	has := func(names ...string) bool {
+		for _, n := range append(names, "ALL PRIVILEGES", "SUPER") {
+			if privs[n] {
+				return true
+			}
+		}
+		return false
+	}
+	var missing []string
+	if !has("BINLOG MONITOR", "REPLICATION CLIENT") {
+		missing = append(missing, "REPLICATION CLIENT")
+	}
+	if in.ReadsBinlog && !has("REPLICATION SLAVE", "REPLICATION REPLICA") {
+		missing = append(missing, "REPLICATION SLAVE")
+	}
+	if len(missing) > 0 {
+		r.Add(IDSourcePrivileges, Error, user, fmt.Sprintf("the source account lacks %s: it cannot read the binlog position or follow the binlog", strings.Join(missing, " and ")),
+			fmt.Sprintf("GRANT %s ON *.* TO %s;", strings.Join(missing, ", "), user))
+	}
+	if !has("RELOAD") {
+		r.Add(IDSnapshotLock, Warning, user, "the source account lacks RELOAD, so the full load cannot take the brief global read lock: its readers open their views one after another and the binlog catch-up makes the target converge instead",
+			fmt.Sprintf("GRANT RELOAD ON *.* TO %s; (or acknowledge: --ack snapshot-lock)", user))
 	}
 	return nil
 }

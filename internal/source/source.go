@@ -117,3 +117,41 @@ func scanStrings(rows *sql.Rows, n int) ([]sql.NullString, error) {
 	}
 	return vals, rows.Scan(ptrs...)
 }
+
+// GlobalPrivileges returns the account as GRANT names it ('user'@'host')
+// and its privileges ON *.* (upper case, e.g. "REPLICATION SLAVE"), from
+// SHOW GRANTS; "ALL PRIVILEGES" stands for all. Privileges that come
+// through roles are not followed.
+func (s *Source) GlobalPrivileges(ctx context.Context) (string, map[string]bool, error) {
+	var current string
+	if err := s.DB.QueryRowContext(ctx, "SELECT CURRENT_USER()").Scan(&current); err != nil {
+		return "", nil, fmt.Errorf("reading the source account: %w", err)
+	}
+	name, host, _ := strings.Cut(current, "@")
+	account := "'" + name + "'@'" + host + "'"
+	privs, err := s.grants(ctx)
+	return account, privs, err
+}
+
+func (s *Source) grants(ctx context.Context) (map[string]bool, error) {
+	rows, err := s.DB.QueryContext(ctx, "SHOW GRANTS FOR CURRENT_USER()")
+	if err != nil {
+		return nil, fmt.Errorf("reading the source account's grants: %w", err)
+	}
+	defer rows.Close()
+	privs := map[string]bool{}
+	for rows.Next() {
+		var grant string
+		if err := rows.Scan(&grant); err != nil {
+			return nil, err
+		}
+		list, on, ok := strings.Cut(strings.TrimPrefix(grant, "GRANT "), " ON ")
+		if !ok || !strings.HasPrefix(on, "*.* ") {
+			continue
+		}
+		for _, p := range strings.Split(list, ",") {
+			privs[strings.ToUpper(strings.TrimSpace(p))] = true
+		}
+	}
+	return privs, rows.Err()
+}
