@@ -28,6 +28,7 @@ type runFlags struct {
 	retryFor                     time.Duration
 	metricsListen                string
 	cpuProfile                   string
+	scanRows                     int64
 }
 
 // registerTask adds the flags every task command shares: connections,
@@ -42,6 +43,9 @@ func (f *runFlags) registerTask(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&f.acks, "ack", nil, "acknowledge a precheck warning by id, e.g. table-without-key (repeatable)")
 	fl.StringVar(&f.conflict, "conflict", "error", "when target tables exist: error")
 	fl.StringVar(&f.caseP, "case", "default", "target name case policy: default (lower-case)")
+	fl.StringVar(&f.zeroDate, "zero-date", "-infinity", "zero dates in NOT NULL columns: -infinity or fail (nullable columns get NULL)")
+	fl.StringVar(&f.badText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")
+	fl.Int64Var(&f.scanRows, "scan-rows", 100000, "prechecks scan this many rows of each table for values PostgreSQL cannot store (0: no scan)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 }
@@ -72,7 +76,7 @@ func (f *runFlags) task() (*config.Task, error) {
 	t := &config.Task{Name: f.name, Source: src, Target: dst, Selection: sel, Phases: phases,
 		Parallel: f.parallel, ChunkRows: f.chunkRows, Acks: acks, Conflict: f.conflict, Case: f.caseP,
 		ZeroDate: f.zeroDate, BadText: f.badText, ProgressEvery: f.progressEvery,
-		StopWhenCaughtUp: f.stopWhenCaughtUp, ServerID: f.serverID, RetryFor: f.retryFor}
+		ScanRows: f.scanRows, StopWhenCaughtUp: f.stopWhenCaughtUp, ServerID: f.serverID, RetryFor: f.retryFor}
 	if f.progressEvery <= 0 {
 		return nil, &config.UsageError{Msg: "--progress-interval must be positive"}
 	}

@@ -97,8 +97,6 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 	f.registerTask(fl)
 	fl.IntVar(&f.parallel, "parallel", 4, "snapshot readers and COPY writers")
 	fl.Int64Var(&f.chunkRows, "chunk-rows", 100000, "rows per primary-key range of a big table")
-	fl.StringVar(&f.zeroDate, "zero-date", "-infinity", "zero dates in NOT NULL columns: -infinity or fail (nullable columns get NULL)")
-	fl.StringVar(&f.badText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")
 	fl.StringVar(&f.cpuProfile, "cpu-profile", "", "write a Go CPU profile to this file (for performance reports)")
 	_ = fl.MarkHidden("cpu-profile")
 	fl.StringVar(&f.metricsListen, "metrics-listen", "", "serve Prometheus metrics on this address, e.g. 127.0.0.1:9108 (path /metrics)")

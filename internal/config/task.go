@@ -69,6 +69,8 @@ type Task struct {
 	StopWhenCaughtUp bool
 	// RetryFor is how long lost connections are retried before the task fails.
 	RetryFor time.Duration
+	// ScanRows bounds the precheck's scan of each table for problem values.
+	ScanRows int64
 	// ServerID is the replica server_id of the binlog reader; 0 derives one.
 	ServerID uint32
 	// ProgressEvery is the interval of plain progress lines when stderr is not a terminal.
@@ -84,6 +86,9 @@ func (t *Task) Validate() error {
 	}
 	if t.Parallel < 1 || t.Parallel > 64 {
 		return usagef("--parallel %d: use 1..64", t.Parallel)
+	}
+	if t.ScanRows < 0 {
+		return usagef("--scan-rows %d: use 0 (no scan) or more", t.ScanRows)
 	}
 	if t.ChunkRows < 1000 {
 		return usagef("--chunk-rows %d: use at least 1000", t.ChunkRows)

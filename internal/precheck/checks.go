@@ -31,6 +31,9 @@ const (
 	IDBinlogRetention  = "binlog-retention"
 	IDGTIDStrict       = "gtid-strict-mode"
 	IDSourcePrivileges = "source-privileges"
+	IDZeroDates        = "zero-dates"
+	IDNULBytes         = "nul-bytes"
+	IDInvalidUTF8      = "invalid-utf8"
 	IDSnapshotLock     = "snapshot-lock"
 )
 
@@ -51,6 +54,10 @@ type Input struct {
 	CreatesTables bool
 	// ReadsBinlog is set when the incremental phase runs.
 	ReadsBinlog bool
+	// ScanRows bounds the scan of each table for problem values (0: none).
+	ScanRows int64
+	// StripBadText and FailZeroDates are the value policies in force.
+	StripBadText, FailZeroDates bool
 }
 
 // Run performs the checks and returns the report. The error is for a check
@@ -87,6 +94,11 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 	}
 	if err := checkPrivileges(ctx, r, in); err != nil {
 		return nil, err
+	}
+	if in.ScanRows > 0 && in.CreatesTables {
+		if err := checkValues(ctx, r, in); err != nil {
+			return nil, err
+		}
 	}
 	if in.ReadsBinlog {
 		if err := checkBinlog(ctx, r, in.Source); err != nil {
@@ -283,6 +295,40 @@ func checkPrivileges(ctx context.Context, r *Report, in Input) error {
 	if !has("RELOAD") {
 		r.Add(IDSnapshotLock, Warning, user, "the source account lacks RELOAD, so the full load cannot take the brief global read lock: its readers open their views one after another and the binlog catch-up makes the target converge instead",
 			fmt.Sprintf("GRANT RELOAD ON *.* TO %s; (or acknowledge: --ack snapshot-lock)", user))
+	}
+	return nil
+}
+
+// checkValues scans the first ScanRows rows of every table for values
+// PostgreSQL cannot store as they are, and says what the policies will do.
+func checkValues(ctx context.Context, r *Report, in Input) error {
+	for _, t := range in.Tables {
+		p, err := in.Source.ScanValues(ctx, t, in.ScanRows)
+		if err != nil {
+			return err
+		}
+		scanned := fmt.Sprintf("in the first %d rows scanned", p.Scanned)
+		for col, n := range p.ZeroDates {
+			sev, what := Warning, "they are stored as -infinity"
+			if in.FailZeroDates {
+				sev, what = Error, "the load stops on them (--zero-date fail)"
+			}
+			r.Add(IDZeroDates, sev, t.String()+"."+col, fmt.Sprintf("%d zero or partial-zero dates in a NOT NULL column %s: %s", n, scanned, what),
+				"fix the values on the source, or accept -infinity (the default --zero-date)")
+		}
+		for _, bad := range []struct {
+			id, what string
+			cols     map[string]int64
+		}{{IDNULBytes, "values with a NUL byte", p.NULs}, {IDInvalidUTF8, "values that are not valid UTF-8", p.BadUTF8}} {
+			for col, n := range bad.cols {
+				sev, what := Error, "the load stops on the first of them (--bad-text fail)"
+				if in.StripBadText {
+					sev, what = Warning, "the bad bytes are removed and counted (--bad-text strip)"
+				}
+				r.Add(bad.id, sev, t.String()+"."+col, fmt.Sprintf("%d %s %s: PostgreSQL text cannot hold them; %s", n, bad.what, scanned, what),
+					"fix the values on the source, or run with --bad-text strip")
+			}
+		}
 	}
 	return nil
 }
