@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sluicedb/sluice/internal/testdb"
 )
@@ -163,5 +164,33 @@ func TestCheckProblemValues(t *testing.T) {
 	}
 	if r := sluice(t, append(args, "--scan-rows", "0")...); strings.Contains(r.stdout, "nul-bytes") {
 		t.Errorf("--scan-rows 0 still scanned:\n%s", r.stdout)
+	}
+}
+
+// TestCheckServerID: the source's own server_id, or one a running reader
+// already uses, is a precheck error.
+func TestCheckServerID(t *testing.T) {
+	src := testdb.MySQL(t)
+	src.Exec(t, "CREATE TABLE items (id INT PRIMARY KEY)")
+	dst := testdb.Postgres(t)
+	own := src.QueryValue(t, "SELECT @@server_id").(string)
+	args := []string{"check", "--source", src.URL, "--target", dst.URL, "--include", src.Name + ".*"}
+	if r := sluice(t, append(args, "--server-id", own)...); r.code != 3 || !strings.Contains(r.stdout, "server-id") ||
+		!strings.Contains(r.stdout, "source's own") {
+		t.Errorf("the source's own server_id: exit %d\n%s", r.code, r.stdout)
+	}
+	stop := startSluice(t, cdcArgs(src, dst, "--server-id", "4242")...)
+	defer stop()
+	waitFullLoad(t, dst, "default")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := sluice(t, append(args, "--server-id", "4242", "--name", "other")...)
+		if r.code == 3 && strings.Contains(r.stdout, "already used by the replica") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a server_id in use by a running reader is not reported: exit %d\n%s", r.code, r.stdout)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

@@ -45,6 +45,7 @@ func (f *runFlags) registerTask(fl *pflag.FlagSet) {
 	fl.StringVar(&f.caseP, "case", "default", "target name case policy: default (lower-case)")
 	fl.StringVar(&f.zeroDate, "zero-date", "-infinity", "zero dates in NOT NULL columns: -infinity or fail (nullable columns get NULL)")
 	fl.StringVar(&f.badText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")
+	fl.Uint32Var(&f.serverID, "server-id", 0, "server_id of sluice's binlog reader; must be unique among the source's replicas (default: derived from --name and the target)")
 	fl.Int64Var(&f.scanRows, "scan-rows", 100000, "prechecks scan this many rows of each table for values PostgreSQL cannot store (0: no scan)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")

@@ -62,7 +62,7 @@ func (t *task) incrementalPhase(ctx context.Context) (bool, error) {
 	go progress.ShowStream(showCtx, &t.State.Stream, t.Out, t.Task.ProgressEvery)
 	g.Go(func() error {
 		defer close(events)
-		return t.src.Stream(gctx, from, t.tables, source.BinlogOptions{ServerID: t.serverID(), Name: "sluice-" + t.Task.Name}, events)
+		return t.src.Stream(gctx, from, t.tables, source.BinlogOptions{ServerID: t.serverID(), Name: t.readerName()}, events)
 	})
 	g.Go(func() error {
 		err := ap.run(gctx, events, stopAt)
@@ -122,6 +122,9 @@ func (t *task) serverID() uint32 {
 	h := crc32.ChecksumIEEE([]byte(t.Task.Name + "\x00" + t.dst.Addr()))
 	return 1_000_000_000 + h%1_000_000_000
 }
+
+// readerName identifies the binlog reader in the source's SHOW SLAVE HOSTS.
+func (t *task) readerName() string { return "sluice-" + t.Task.Name }
 
 // applyTable is what apply needs per selected table.
 type applyTable struct {

@@ -143,6 +143,7 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 		in.CreatesTables = r.Task.Phases.Schema
 		in.ReadsBinlog = r.Task.Phases.Incremental
 		in.ScanRows = r.Task.ScanRows
+		in.ServerID, in.ReaderName = t.serverID(), t.readerName()
 		in.StripBadText, in.FailZeroDates = r.Task.BadText == "strip", r.Task.ZeroDate == "fail"
 		if err := t.maybePostGIS(ctx); err != nil {
 			return t, nil, err

@@ -2,6 +2,7 @@ package precheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -31,6 +32,7 @@ const (
 	IDBinlogRetention  = "binlog-retention"
 	IDGTIDStrict       = "gtid-strict-mode"
 	IDSourcePrivileges = "source-privileges"
+	IDServerID         = "server-id"
 	IDZeroDates        = "zero-dates"
 	IDNULBytes         = "nul-bytes"
 	IDInvalidUTF8      = "invalid-utf8"
@@ -54,6 +56,9 @@ type Input struct {
 	CreatesTables bool
 	// ReadsBinlog is set when the incremental phase runs.
 	ReadsBinlog bool
+	// ServerID and ReaderName identify the task's binlog reader.
+	ServerID   uint32
+	ReaderName string
 	// ScanRows bounds the scan of each table for problem values (0: none).
 	ScanRows int64
 	// StripBadText and FailZeroDates are the value policies in force.
@@ -102,6 +107,12 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 	}
 	if in.ReadsBinlog {
 		if err := checkBinlog(ctx, r, in.Source); err != nil {
+			return nil, err
+		}
+		var stop *source.StopError
+		if err := in.Source.CheckServerID(ctx, in.ServerID, in.ReaderName); errors.As(err, &stop) {
+			r.Add(IDServerID, Error, fmt.Sprint(in.ServerID), stop.Reason, "run with --server-id N, a number no server or replica of this source uses")
+		} else if err != nil {
 			return nil, err
 		}
 	}

@@ -31,6 +31,12 @@ func reportHost(name string) string {
 // A registration under our own name is taken for a dump connection of an
 // earlier run that the server has not noticed is gone; the server replaces
 // it when this reader registers.
+// CheckServerID reports, as a *StopError, a server_id the reader named name
+// cannot use: the source's own, or one another replica registered.
+func (s *Source) CheckServerID(ctx context.Context, id uint32, name string) error {
+	return s.checkServerID(ctx, change.Position{}, BinlogOptions{ServerID: id, Name: name}.withDefaults())
+}
+
 func (s *Source) checkServerID(ctx context.Context, from change.Position, o BinlogOptions) error {
 	var own uint32
 	if err := s.DB.QueryRowContext(ctx, "SELECT @@GLOBAL.server_id").Scan(&own); err != nil {
