@@ -194,3 +194,29 @@ func TestCheckServerID(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// TestCheckResumePurged: a task whose checkpoint's binlog was purged is
+// stopped by the precheck, saying how to recover (a server of the test's
+// own: PURGE is global).
+func TestCheckResumePurged(t *testing.T) {
+	privateServers(t)
+	src := testdb.MySQL(t)
+	src.Exec(t, "CREATE TABLE items (id INT PRIMARY KEY)", "INSERT INTO items VALUES (1)")
+	dst := testdb.Postgres(t)
+	mustRun(t, cdcArgs(src, dst, "--stop-when-caught-up")...)
+	src.Exec(t, "FLUSH BINARY LOGS", "INSERT INTO items VALUES (2)")
+	newest := src.QueryRows(t, "SHOW MASTER STATUS")[0][0].(string)
+	deadline := time.Now().Add(30 * time.Second)
+	for src.QueryRows(t, "SHOW BINARY LOGS")[0][0] != newest {
+		// MariaDB keeps a file until its binlog checkpoint is written.
+		src.Exec(t, "PURGE BINARY LOGS TO '"+newest+"'")
+		if time.Now().After(deadline) {
+			t.Fatal("PURGE BINARY LOGS left older files")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	r := sluice(t, cdcArgs(src, dst, "--stop-when-caught-up")...)
+	if r.code != 3 || !strings.Contains(r.stderr, "[checkpoint-purged]") || !strings.Contains(r.stderr, "reload the task") {
+		t.Errorf("exit %d, want 3 with checkpoint-purged\n%s", r.code, r.stderr)
+	}
+}

@@ -144,6 +144,12 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 		in.ReadsBinlog = r.Task.Phases.Incremental
 		in.ScanRows = r.Task.ScanRows
 		in.ServerID, in.ReaderName = t.serverID(), t.readerName()
+		if t.state != nil {
+			in.Resume = t.state.Checkpoint
+			if in.Resume.IsZero() {
+				in.Resume = t.state.Snapshot
+			}
+		}
 		in.StripBadText, in.FailZeroDates = r.Task.BadText == "strip", r.Task.ZeroDate == "fail"
 		if err := t.maybePostGIS(ctx); err != nil {
 			return t, nil, err

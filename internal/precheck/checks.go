@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sluicedb/sluice/internal/change"
 	"github.com/sluicedb/sluice/internal/schema"
 	"github.com/sluicedb/sluice/internal/sink"
 	"github.com/sluicedb/sluice/internal/source"
@@ -33,6 +34,8 @@ const (
 	IDGTIDStrict       = "gtid-strict-mode"
 	IDSourcePrivileges = "source-privileges"
 	IDServerID         = "server-id"
+	IDCheckpointGone   = "checkpoint-purged"
+	IDSourceHistory    = "source-history"
 	IDZeroDates        = "zero-dates"
 	IDNULBytes         = "nul-bytes"
 	IDInvalidUTF8      = "invalid-utf8"
@@ -56,6 +59,9 @@ type Input struct {
 	CreatesTables bool
 	// ReadsBinlog is set when the incremental phase runs.
 	ReadsBinlog bool
+	// Resume is where a resumed task will read the binlog from (zero for a
+	// new task).
+	Resume change.Position
 	// ServerID and ReaderName identify the task's binlog reader.
 	ServerID   uint32
 	ReaderName string
@@ -113,6 +119,9 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 		if err := in.Source.CheckServerID(ctx, in.ServerID, in.ReaderName); errors.As(err, &stop) {
 			r.Add(IDServerID, Error, fmt.Sprint(in.ServerID), stop.Reason, "run with --server-id N, a number no server or replica of this source uses")
 		} else if err != nil {
+			return nil, err
+		}
+		if err := checkResume(ctx, r, in); err != nil {
 			return nil, err
 		}
 	}
@@ -340,6 +349,26 @@ func checkValues(ctx context.Context, r *Report, in Input) error {
 					"fix the values on the source, or run with --bad-text strip")
 			}
 		}
+	}
+	return nil
+}
+
+// checkResume checks that a resumed task's binlog position is still there.
+func checkResume(ctx context.Context, r *Report, in Input) error {
+	if in.Resume.IsZero() {
+		return nil
+	}
+	var purged *source.PurgedError
+	var stop *source.StopError
+	err := in.Source.CheckResume(ctx, in.Resume)
+	switch {
+	case errors.As(err, &purged):
+		r.Add(IDCheckpointGone, Error, in.Resume.String(), purged.Err.Error()+": the changes since the task's checkpoint are lost to it",
+			"reload the task: drop its target tables and its row in sluice.task (or use a new --name), then run again; keep binary logs longer (binlog_expire_logs_seconds)")
+	case errors.As(err, &stop):
+		r.Add(IDSourceHistory, Error, in.Resume.String(), stop.Reason, "reload the task, or point --source at the server the task started on")
+	case err != nil:
+		return err
 	}
 	return nil
 }

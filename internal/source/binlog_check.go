@@ -127,6 +127,37 @@ func (s *Source) replicaHosts(ctx context.Context) ([]replicaHost, error) {
 // domains), MySQL's gtid_executed not containing it. Both mean the binary
 // log was reset (RESET MASTER), or the server is not the one the task
 // started on, and resuming would skip or misread changes.
+// CheckResume reports whether the binlog can still be read from a stored
+// position: a *PurgedError when its file is gone from SHOW BINARY LOGS, a
+// *StopError when the server's GTID history is behind it (RESET MASTER,
+// another server).
+func (s *Source) CheckResume(ctx context.Context, from change.Position) error {
+	if from.File != "" {
+		rows, err := s.DB.QueryContext(ctx, "SHOW BINARY LOGS")
+		if err != nil {
+			return fmt.Errorf("listing the source's binary logs: %w", err)
+		}
+		found := false
+		for rows.Next() {
+			vals, err := scanStrings(rows, 2)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("listing the source's binary logs: %w", err)
+			}
+			found = found || vals[0].String == from.File
+		}
+		rows.Close()
+		if !found {
+			return &PurgedError{Pos: from, Err: fmt.Errorf("binary log %s is no longer on the source (SHOW BINARY LOGS)", from.File)}
+		}
+	}
+	g, err := parseGTIDState(s.Flavor, from.GTID)
+	if err != nil {
+		return err
+	}
+	return s.checkHistory(ctx, from, g)
+}
+
 func (s *Source) checkHistory(ctx context.Context, from change.Position, g gtidState) error {
 	if from.GTID == "" {
 		return nil
