@@ -60,8 +60,8 @@ func TestParseTargetAndRedact(t *testing.T) {
 			t.Errorf("ParseTarget(%q) leaks the password: %v", raw, err)
 		}
 	}
-	if got := Redact("postgres://u:secret@h/db"); strings.Contains(got, "secret") {
-		t.Errorf("Redact = %s", got)
+	if got := redact("postgres://u:secret@h/db"); strings.Contains(got, "secret") {
+		t.Errorf("redact = %s", got)
 	}
 }
 

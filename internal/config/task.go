@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -128,10 +127,4 @@ func (t *Task) Validate() error {
 		}
 	}
 	return nil
-}
-
-// String summarises the task for logs, without passwords.
-func (t *Task) String() string {
-	return fmt.Sprintf("task %s: %s → %s/%s, phases %s", t.Name, SourceAddr(t.Source),
-		t.Target.ConnConfig.Host, t.Target.ConnConfig.Database, t.Phases)
 }

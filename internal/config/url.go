@@ -3,7 +3,6 @@ package config
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"fmt"
 	"net"
 	"net/url"
 	"os"
@@ -130,9 +129,3 @@ func redact(raw string) string {
 	}
 	return u.String()
 }
-
-// Redact returns the URL with its password replaced, for logs and messages.
-func Redact(raw string) string { return redact(raw) }
-
-// SourceAddr names the source for messages: user@host:port.
-func SourceAddr(c *mysql.Config) string { return fmt.Sprintf("%s@%s", c.User, c.Addr) }
