@@ -147,15 +147,9 @@ func (r *binlogRun) until(stop func(change.Event) bool) {
 func (r *binlogRun) wait() error {
 	r.t.Helper()
 	deadline := time.After(time.Minute)
-	for !r.ended {
-		select {
-		case ev := <-r.events:
-			r.got = append(r.got, ev)
-		case err := <-r.errc:
-			r.ended, r.err = true, err
-		case <-deadline:
-			r.t.Fatalf("the stream did not end within a minute")
-		}
+	r.drain(deadline)
+	if !r.ended {
+		r.t.Fatalf("the stream did not end within a minute")
 	}
 	for len(r.events) > 0 {
 		r.got = append(r.got, <-r.events)
@@ -167,15 +161,33 @@ func (r *binlogRun) wait() error {
 // stopped because of the cancel.
 func (r *binlogRun) stop() error {
 	r.cancel()
+	r.drain(nil)
+	return r.err
+}
+
+// drain collects events until the stream ends or deadline fires (nil: never).
+func (r *binlogRun) drain(deadline <-chan time.Time) {
 	for !r.ended {
 		select {
 		case ev := <-r.events:
 			r.got = append(r.got, ev)
 		case err := <-r.errc:
 			r.ended, r.err = true, err
+		case <-deadline:
+			return
 		}
 	}
-	return r.err
+}
+
+// commitsIn keeps the Commit events.
+func commitsIn(evs []change.Event) []change.Event {
+	var commits []change.Event
+	for _, ev := range evs {
+		if ev.Kind == change.Commit {
+			commits = append(commits, ev)
+		}
+	}
+	return commits
 }
 
 // gtidEntry is the domain's entry of a MariaDB GTID state.

@@ -108,12 +108,7 @@ func TestBinlogResume(t *testing.T) {
 	r := e.stream(from, tables, source.BinlogOptions{})
 	r.until(commitOf(gtids[3], e.domain))
 	r.stop()
-	var commits []change.Event
-	for _, ev := range r.got {
-		if ev.Kind == change.Commit {
-			commits = append(commits, ev)
-		}
-	}
+	commits := commitsIn(r.got)
 	if len(commits) != 4 {
 		t.Fatalf("%d commits; want 4:\n%s", len(commits), strings.Join(summarize(r.got, ""), "\n"))
 	}

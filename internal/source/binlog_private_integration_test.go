@@ -98,12 +98,7 @@ func TestBinlogTwoDomains(t *testing.T) {
 	r := e.stream(from, tables, source.BinlogOptions{})
 	r.until(commitOf(gtids[5], "7"))
 	r.stop()
-	var commits []change.Event
-	for _, ev := range r.got {
-		if ev.Kind == change.Commit {
-			commits = append(commits, ev)
-		}
-	}
+	commits := commitsIn(r.got)
 	if len(commits) != 6 {
 		t.Fatalf("%d commits; want 6", len(commits))
 	}
