@@ -64,6 +64,21 @@ func (a *apply) idempotent() (bool, error) {
 	return !reached, err
 }
 
+// followLoadEnd adopts an end of the idempotent window that a repair moved
+// (see sink.ExtendIdempotent), before the group's first statement.
+func (a *apply) followLoadEnd() error {
+	if a.ap.LoadEnd == a.loadEnd || a.ap.LoadEnd.IsZero() {
+		return nil
+	}
+	a.loadEnd = a.ap.LoadEnd
+	idem, err := a.idempotent()
+	if idem && !a.ap.Idempotent {
+		a.t.Log.Info("a repair rewrote rows as of a later source position; applying idempotently up to it", "until", a.loadEnd.String())
+	}
+	a.ap.Idempotent = idem
+	return err
+}
+
 // reached reports whether pos is at or past stopAt (never, without --stop-when-caught-up).
 func (a *apply) reached(pos, stopAt change.Position) (bool, error) {
 	if stopAt.IsZero() {
@@ -137,6 +152,9 @@ func (a *apply) event(ctx context.Context, ev change.Event) error {
 			// can end in ROLLBACK in a row-based binlog (InnoDB changes of a
 			// rolled-back transaction are never written).
 			if err := a.ap.Begin(ctx, !transactional(at.table)); err != nil {
+				return err
+			}
+			if err := a.followLoadEnd(); err != nil {
 				return err
 			}
 			a.begun = true

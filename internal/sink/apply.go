@@ -35,6 +35,9 @@ type Applier struct {
 	savepoints int
 	// Idempotent apply (catch-up): upserts, deletes that may miss.
 	Idempotent bool
+	// LoadEnd is the end of the idempotent window as the open group's
+	// transaction read it.
+	LoadEnd change.Position
 }
 
 // check is what one queued statement's result must satisfy: in strict
@@ -103,9 +106,19 @@ func (a *Applier) Begin(ctx context.Context, savepoint bool) error {
 	if err != nil {
 		return fmt.Errorf("beginning an apply transaction: %w", err)
 	}
-	if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+	// The apply lock first (see repair.go); a repair (sluice verify
+	// --repair) may have moved the end of the idempotent window, read after
+	// it in a statement of its own (a newer snapshot).
+	if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off; "+applyLockShared(a.task)); err != nil {
+		tx.Rollback(ctx) //nolint:errcheck // the error is returned
 		return fmt.Errorf("beginning an apply transaction: %w", err)
 	}
+	pos, err := ReadPositions(ctx, tx, a.task)
+	if err != nil {
+		tx.Rollback(ctx) //nolint:errcheck // the error is returned
+		return err
+	}
+	a.LoadEnd = pos.LoadEnd
 	a.tx, a.savepoint, a.savepoints = tx, false, 0
 	return nil
 }

@@ -125,7 +125,7 @@ func keyNames(key *schema.Index) []string {
 }
 
 // quote renders a MySQL identifier.
-func quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
+func quote(name string) string { return schema.MySQL.Quote(name) }
 
 func qualified(t *schema.Table) string { return quote(t.Database) + "." + quote(t.Name) }
 
@@ -137,36 +137,8 @@ func quoteList(cols []string) string {
 	return strings.Join(q, ", ")
 }
 
-// afterKey renders key > vals lexicographically, led by a plain bound on the
-// first column so the optimizer uses a range scan:
-// k1 >= ? AND (k1 > ? OR (k1 = ? AND k2 > ?) ...).
-func afterKey(cols []string, vals []any) (string, []any) { return compareKey(cols, vals, ">", ">") }
-
-// upToKey renders key <= vals lexicographically.
-func upToKey(cols []string, vals []any) (string, []any) { return compareKey(cols, vals, "<", "<=") }
-
-func compareKey(cols []string, vals []any, strict, last string) (string, []any) {
-	if len(cols) == 1 {
-		return quote(cols[0]) + " " + last + " ?", []any{vals[0]}
-	}
-	args := []any{vals[0]}
-	var ors []string
-	for i := range cols {
-		var ands []string
-		for j := 0; j < i; j++ {
-			ands = append(ands, quote(cols[j])+" = ?")
-			args = append(args, vals[j])
-		}
-		op := strict
-		if i == len(cols)-1 {
-			op = last
-		}
-		ands = append(ands, quote(cols[i])+" "+op+" ?")
-		args = append(args, vals[i])
-		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
-	}
-	return quote(cols[0]) + " " + strict + "= ? AND (" + strings.Join(ors, " OR ") + ")", args
-}
+// afterKey renders key > vals lexicographically (see schema.Dialect.KeyAfter).
+func afterKey(cols []string, vals []any) (string, []any) { return schema.MySQL.KeyAfter(cols, vals, 1) }
 
 // SelectChunk renders the SELECT of one chunk: an explicit column list in
 // table order (invisible and generated columns included; never SELECT *),
@@ -181,18 +153,8 @@ func SelectChunk(t *schema.Table, c Chunk) (string, []any) {
 	if key == nil || (c.Lo == nil && c.Hi == nil) {
 		return q, nil
 	}
-	kc := keyNames(key)
-	var conds []string
-	var args []any
-	if c.Lo != nil {
-		w, a := afterKey(kc, c.Lo)
-		conds, args = append(conds, "("+w+")"), append(args, a...)
-	}
-	if c.Hi != nil {
-		w, a := upToKey(kc, c.Hi)
-		conds, args = append(conds, "("+w+")"), append(args, a...)
-	}
-	return q + " WHERE " + strings.Join(conds, " AND "), args
+	w, args := schema.MySQL.KeyRange(keyNames(key), c.Lo, c.Hi, 1)
+	return q + " WHERE " + w, args
 }
 
 // Rows is an open chunk read.

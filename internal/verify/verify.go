@@ -1,0 +1,301 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sluicedb/sluice/internal/change"
+	"github.com/sluicedb/sluice/internal/schema"
+	"github.com/sluicedb/sluice/internal/sink"
+	"github.com/sluicedb/sluice/internal/source"
+	"github.com/sluicedb/sluice/internal/value"
+)
+
+// Options tune a verification.
+type Options struct {
+	ChunkRows int64 // rows per key range (and per hash bucket)
+	Parallel  int   // chunks compared at once
+	Repair    bool
+	Policy    value.Policy // the task's value policies: what the target is expected to hold
+	PostGIS   bool         // geometry columns are PostGIS geometry (else bytea)
+	// Task is the sync task whose checkpoint says how far the target has
+	// applied the source's binlog.
+	Task string
+	// Settle bounds the wait for the target's checkpoint to pass a source
+	// position; Rounds bounds the re-comparisons of a still-differing row.
+	Settle time.Duration
+	Rounds int
+	Log    *slog.Logger
+}
+
+// Verifier compares selected tables of a source with their target copies.
+type Verifier struct {
+	src  *source.Source
+	dst  *sink.Sink
+	opts Options
+	// follow is set when the task has applied the binlog: differences are
+	// then re-checked once the target has passed the source position.
+	follow bool
+	// hasState is set when the task has a row in the target's sluice schema.
+	hasState bool
+	// stalled is set once the target failed to reach a position in time:
+	// later differences are reported without waiting again.
+	stalled atomic.Bool
+	notes   sync.Map // note text → struct{}
+}
+
+// New makes a verifier; it reads the task's state to decide whether a sync
+// is applying changes to the target.
+func New(ctx context.Context, src *source.Source, dst *sink.Sink, opts Options) (*Verifier, error) {
+	v := &Verifier{src: src, dst: dst, opts: opts}
+	if v.opts.Parallel < 1 {
+		v.opts.Parallel = 1
+	}
+	if v.opts.ChunkRows < 1 {
+		v.opts.ChunkRows = 50000
+	}
+	if v.opts.Task != "" {
+		p, err := v.positions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v.follow, v.hasState = !p.Checkpoint.IsZero(), p.Exists
+	}
+	return v, nil
+}
+
+// Run compares every table and, with Repair, rewrites the differing rows.
+// The error is for a comparison that could not run at all; a table that
+// could not be compared is reported in its TableReport.
+func (v *Verifier) Run(ctx context.Context, tables []*schema.Table) (*Report, error) {
+	r := &Report{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(v.opts.Parallel)
+	for _, t := range tables {
+		tr := &TableReport{Table: t.String(), Target: t.TargetSchema + "." + t.TargetName}
+		r.Tables = append(r.Tables, tr)
+		if err := v.table(gctx, g, t, tr); err != nil {
+			tr.Error = err.Error()
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	v.notes.Range(func(k, _ any) bool {
+		r.Notes = append(r.Notes, k.(string))
+		return true
+	})
+	r.finish()
+	return r, nil
+}
+
+// tableRun is one table's comparison in progress; its chunks run in
+// parallel and add to the report under mu.
+type tableRun struct {
+	t  *table
+	mu sync.Mutex
+	r  *TableReport
+}
+
+func (tr *tableRun) add(rows int64, diffs []rowDiff, repaired int64) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.r.Rows += rows
+	tr.r.Repaired += repaired
+	for _, d := range diffs {
+		switch d.Kind {
+		case Missing:
+			tr.r.Missing++
+		case Extra:
+			tr.r.Extra++
+		default:
+			tr.r.Changed++
+		}
+		if len(tr.r.Diffs) < MaxDiffs {
+			tr.r.Diffs = append(tr.r.Diffs, d.Diff)
+		}
+	}
+}
+
+func (tr *tableRun) fail(err error) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if tr.r.Error == "" {
+		tr.r.Error = err.Error()
+	}
+}
+
+var modeNames = [...]string{byRange: "key-range", byHash: "key-hash", whole: "whole-row"}
+
+// table plans one table and queues its chunks on g.
+func (v *Verifier) table(ctx context.Context, g *errgroup.Group, t *schema.Table, r *TableReport) error {
+	tb, err := newTable(t, v.opts.Policy, v.opts.PostGIS, v.opts.ChunkRows)
+	if err != nil {
+		return err
+	}
+	r.Mode = modeNames[tb.mode]
+	run := &tableRun{t: tb, r: r}
+	switch tb.mode {
+	case byRange:
+		plan, err := v.src.PlanChunks(ctx, t, v.opts.ChunkRows)
+		if err != nil {
+			return err
+		}
+		r.Chunks = len(plan)
+		for _, p := range plan {
+			c := &chunk{t: tb, seq: p.Seq, lo: p.Lo, hi: p.Hi}
+			g.Go(func() error { return v.guard(ctx, run, func() error { return v.rangeChunk(ctx, run, c) }) })
+		}
+	case byHash:
+		r.Chunks = tb.buckets
+		g.Go(func() error { return v.guard(ctx, run, func() error { return v.hashTable(ctx, run) }) })
+	case whole:
+		r.Chunks = 1
+		g.Go(func() error { return v.guard(ctx, run, func() error { return v.rowChunk(ctx, run, &chunk{t: tb}) }) })
+	}
+	return nil
+}
+
+// guard records a chunk's failure in its table's report, so one table that
+// cannot be compared (e.g. missing from the target) does not stop the
+// others; only a cancelled context ends the run.
+func (v *Verifier) guard(ctx context.Context, run *tableRun, f func() error) error {
+	if err := f(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		run.fail(err)
+	}
+	return nil
+}
+
+// rangeChunk compares one key range: checksums first, rows if they differ.
+func (v *Verifier) rangeChunk(ctx context.Context, run *tableRun, c *chunk) error {
+	if !c.t.fetch {
+		my, pg, err := v.sums(ctx, c)
+		if err != nil {
+			return err
+		}
+		if my == pg {
+			run.add(my.rows, nil, 0)
+			return nil
+		}
+	}
+	return v.rowChunk(ctx, run, c)
+}
+
+// hashTable compares the buckets of a table keyed by text: one scan per side
+// for every bucket's checksum, then rows of the buckets that differ.
+func (v *Verifier) hashTable(ctx context.Context, run *tableRun) error {
+	tb := run.t
+	my, err := v.mysqlBuckets(ctx, tb)
+	if err != nil {
+		return err
+	}
+	pg, err := v.pgBuckets(ctx, tb)
+	if err != nil {
+		return err
+	}
+	for b := 0; b < tb.buckets; b++ {
+		if tb.fetch || my[b] != pg[b] {
+			if err := v.rowChunk(ctx, run, &chunk{t: tb, bucket: b}); err != nil {
+				return err
+			}
+			continue
+		}
+		run.add(my[b].rows, nil, 0)
+	}
+	return nil
+}
+
+// rowChunk compares a chunk row by row, re-checks what differs while the
+// target catches up, and repairs what is left when asked to.
+func (v *Verifier) rowChunk(ctx context.Context, run *tableRun, c *chunk) error {
+	run.mu.Lock()
+	run.r.Suspect++
+	run.mu.Unlock()
+	res, err := v.compare(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	rows := res.rows
+	res, err = v.settle(ctx, c, res)
+	if err != nil {
+		return err
+	}
+	var repaired int64
+	if v.opts.Repair && len(res.diffs) > 0 {
+		before := len(res.diffs)
+		if res, err = v.repair(ctx, c, res); err != nil {
+			return fmt.Errorf("repairing %s: %w", c.t.src, err)
+		}
+		repaired = int64(before - len(res.diffs))
+	}
+	run.add(rows, res.diffs, repaired)
+	return nil
+}
+
+// settle re-compares differing rows after the target has applied past the
+// source position at which they were seen, up to Rounds times; rows that
+// converge were changes in flight, not differences.
+func (v *Verifier) settle(ctx context.Context, c *chunk, res *result) (*result, error) {
+	for round := 0; v.follow && round < v.opts.Rounds && len(res.diffs) > 0; round++ {
+		if !v.waitFor(ctx, res.pos) {
+			break
+		}
+		next, err := v.compare(ctx, c, res.keys())
+		if err != nil {
+			return nil, err
+		}
+		res = next
+	}
+	return res, nil
+}
+
+// waitFor waits until the target's checkpoint reaches pos, at most Settle;
+// false (and a note) when it does not.
+func (v *Verifier) waitFor(ctx context.Context, pos change.Position) bool {
+	if v.stalled.Load() || pos.IsZero() {
+		return false
+	}
+	deadline := time.Now().Add(v.opts.Settle)
+	for {
+		p, err := v.positions(ctx)
+		if err == nil {
+			if ok, err := p.Checkpoint.Reached(pos); err == nil && ok {
+				return true
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			v.stalled.Store(true)
+			v.notes.Store(fmt.Sprintf("the target's checkpoint (%s) did not reach the source position %s within %s: "+
+				"differences are reported as seen, some may be changes not yet applied (is sluice run for task %q running?)",
+				p.Checkpoint, pos, v.opts.Settle, v.opts.Task), struct{}{})
+			return false
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// positions reads the task's positions in the target.
+func (v *Verifier) positions(ctx context.Context) (sink.Positions, error) {
+	tx, err := v.dst.Pool.Begin(ctx)
+	if err != nil {
+		return sink.Positions{}, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only
+	p, err := sink.ReadPositions(ctx, tx, v.opts.Task)
+	if sink.IsCode(err, "42P01") || sink.IsCode(err, "3F000") { // no state schema: no task
+		return sink.Positions{}, nil
+	}
+	return p, err
+}
