@@ -245,7 +245,7 @@ func (a *apply) commit(ctx context.Context) error {
 			return err
 		}
 		if !idem {
-			a.t.Log.Info("caught up with the end of the full load; applying strictly from here", "position", a.pos.String())
+			a.t.Log.Info("passed the end of the idempotent window (full load or repair); applying strictly from here", "position", a.pos.String())
 		}
 		a.ap.Idempotent = idem
 	}
