@@ -43,7 +43,10 @@ warning remains.`,
 		Example: `  sluice check --source mysql://root:secret@127.0.0.1:3306 \
       --target postgres://postgres@127.0.0.1:5432/app --include shop.*
 
-  sluice check … --output json | jq '.results[] | select(.severity == "error")'`,
+  sluice check … --output json | jq '.results[] | select(.severity == "error")'
+
+  # the task file that sluice run --task takes
+  sluice check --task shop.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if output != "text" && output != "json" {

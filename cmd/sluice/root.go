@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,15 +14,25 @@ import (
 
 func newRoot() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "sluice",
-		Short:         "Keep a PostgreSQL database in sync with MySQL or MariaDB",
+		Use:   "sluice",
+		Short: "Keep a PostgreSQL database in sync with MySQL or MariaDB",
+		Example: `  # say what blocks a sync of the shop database, item by item
+  sluice check --source mysql://root:secret@127.0.0.1:3306 \
+      --target postgres://postgres@127.0.0.1:5432/app --include 'shop.*'
+
+  # copy it, then follow the binlog until Ctrl-C
+  sluice run --source mysql://root:secret@127.0.0.1:3306 \
+      --target postgres://postgres@127.0.0.1:5432/app --include 'shop.*'
+
+  # the same settings from a task file (docs/task-file.md)
+  sluice run --task shop.yaml`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &config.UsageError{Msg: err.Error() + "\nsee: " + c.CommandPath() + " --help"}
 	})
-	root.AddCommand(newRun(), newCheck(), newVersion())
+	root.AddCommand(newRun(), newCheck(), newVerify(), newVersion())
 	return root
 }
 
@@ -31,7 +40,9 @@ func newVersion() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Example: `  sluice version
+  sluice version | cut -d' ' -f2   # the version alone`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			fmt.Fprintf(c.OutOrStdout(), "sluice %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return nil
@@ -67,7 +78,10 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 
   # a table without a primary key must be acknowledged
   sluice run --source mysql://… --target postgres://… --include logs.* \
-      --phases schema,full --ack table-without-key`,
+      --phases schema,full --ack table-without-key
+
+  # settings from a task file; a flag given overrides the file's key
+  sluice run --task shop.yaml --log-level debug`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			task, log, err := f.setup()
@@ -93,15 +107,7 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 			return r.Run(c.Context())
 		},
 	}
-	fl := c.Flags()
-	f.registerTask(fl)
-	fl.IntVar(&f.parallel, "parallel", 4, "snapshot readers and COPY writers")
-	fl.Int64Var(&f.chunkRows, "chunk-rows", 100000, "rows per primary-key range of a big table")
-	fl.StringVar(&f.cpuProfile, "cpu-profile", "", "write a Go CPU profile to this file (for performance reports)")
-	_ = fl.MarkHidden("cpu-profile")
-	fl.StringVar(&f.metricsListen, "metrics-listen", "", "serve Prometheus metrics on this address, e.g. 127.0.0.1:9108 (path /metrics)")
-	fl.DurationVar(&f.retryFor, "retry-for", 720*time.Minute, "retry lost source or target connections this long (10m..24h) before the task fails")
-	fl.BoolVar(&f.stopWhenCaughtUp, "stop-when-caught-up", false, "incremental: apply the binlog up to the position read when the phase starts, then exit 0")
-	fl.DurationVar(&f.progressEvery, "progress-interval", 5*time.Second, "interval of progress lines when stderr is not a terminal")
+	f.registerTask(c.Flags())
+	f.registerRun(c.Flags())
 	return c
 }

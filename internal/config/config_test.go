@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -60,8 +61,38 @@ func TestParseTargetAndRedact(t *testing.T) {
 			t.Errorf("ParseTarget(%q) leaks the password: %v", raw, err)
 		}
 	}
-	if got := redact("postgres://u:secret@h/db"); strings.Contains(got, "secret") {
+	u, _ := url.Parse("postgres://u:secret@h/db?sslpassword=secret2&Password=secret3")
+	if got := redact(u); strings.Contains(got, "secret") {
 		t.Errorf("redact = %s", got)
+	}
+}
+
+// TestParseURLErrorsHidePasswords: no message about a bad URL shows its
+// password, however the URL is broken.
+func TestParseURLErrorsHidePasswords(t *testing.T) {
+	const pw = "S3cr3tPw"
+	t.Setenv(EnvSourcePassword, "")
+	for _, raw := range []string{
+		"mysql://u:" + pw + "@h:bad", "mysql://u:" + pw + "@h/%zz", "mysql://u:S3c%zzr3tPw@h",
+		"mysql://u:" + pw + "/x@h:3306", "mysql://u:" + pw + "@/", "mysql://u:" + pw + "@h/db",
+		"mysql://u:" + pw + "@h?tls=sometimes", "mysql ://u:" + pw + "@h", "u:" + pw + "@h:3306",
+		"postgres://u:" + pw + "@h:3306",
+	} {
+		_, err := ParseSource(raw)
+		if err == nil || strings.Contains(err.Error(), "S3c") {
+			t.Errorf("ParseSource(%q) = %v", raw, err)
+		}
+	}
+	for _, raw := range []string{
+		"postgres://u:" + pw + "@h:bad/db", "postgres://u:" + pw + "@h/%zz", "postgres://u:" + pw + "/x@h/db",
+		"postgres://u:" + pw + "@h:5432", "postgres://u@h/db?password=" + pw + "&sslmode=bogus",
+		"postgres://u:" + pw + "@h/db?sslmode=bogus", "mysql://u:" + pw + "@h/db",
+		"host=h password=" + pw + " dbname=d", "postgres ://u:" + pw + "@h/db",
+	} {
+		_, err := ParseTarget(raw)
+		if err == nil || strings.Contains(err.Error(), "S3c") {
+			t.Errorf("ParseTarget(%q) = %v", raw, err)
+		}
 	}
 }
 
@@ -105,7 +136,8 @@ func TestPhasesAndValidate(t *testing.T) {
 	}
 	good := func() *Task {
 		return &Task{Name: "t1", Parallel: 4, ChunkRows: 100000, Phases: Phases{Schema: true, Full: true},
-			Conflict: "error", Case: "default", ZeroDate: "-infinity", BadText: "fail", RetryFor: 720 * time.Minute}
+			Conflict: "error", Case: "default", ZeroDate: "-infinity", BadText: "fail", RetryFor: 720 * time.Minute,
+			ProgressEvery: 5 * time.Second}
 	}
 	if err := good().Validate(); err != nil {
 		t.Fatal(err)
@@ -120,6 +152,9 @@ func TestPhasesAndValidate(t *testing.T) {
 		"case":       func(t *Task) { t.Case = "upper" },
 		"zero date":  func(t *Task) { t.ZeroDate = "epoch" },
 		"bad text":   func(t *Task) { t.BadText = "ignore" },
+		"progress":   func(t *Task) { t.ProgressEvery = 0 },
+		"retry for":  func(t *Task) { t.RetryFor = time.Minute },
+		"scan rows":  func(t *Task) { t.ScanRows = -1 },
 	} {
 		tk := good()
 		mutate(tk)

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -29,7 +30,10 @@ func (p Phases) String() string {
 }
 
 // ParsePhases parses --phases, e.g. "schema,full".
-func ParsePhases(raw string) (Phases, error) {
+func ParsePhases(raw string) (Phases, error) { return parsePhases(raw, "--phases") }
+
+// parsePhases is ParsePhases with label naming the setting in messages.
+func parsePhases(raw, label string) (Phases, error) {
 	var p Phases
 	if strings.TrimSpace(raw) == "" {
 		return Phases{Schema: true, Full: true, Incremental: true}, nil
@@ -43,7 +47,7 @@ func ParsePhases(raw string) (Phases, error) {
 		case "incremental":
 			p.Incremental = true
 		default:
-			return p, usagef("--phases: unknown phase %q (use schema, full, incremental)", f)
+			return p, usagef("%s: unknown phase %q (use schema, full, incremental)", label, f)
 		}
 	}
 	return p, nil
@@ -76,50 +80,38 @@ type Task struct {
 	ProgressEvery time.Duration
 }
 
+// Limits of the numeric settings, kept by Validate and by the task file.
+const (
+	minParallel, maxParallel = 1, 64
+	minChunkRows             = 1000
+	minRetryFor, maxRetryFor = 10 * time.Minute, 24 * time.Hour
+)
+
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$`)
 
 // Validate checks the fields that flags cannot check on their own.
 func (t *Task) Validate() error {
-	if !namePattern.MatchString(t.Name) {
-		return usagef("--name %q: use 1-63 letters, digits, '_', '.', '-'", t.Name)
-	}
-	if t.Parallel < 1 || t.Parallel > 64 {
-		return usagef("--parallel %d: use 1..64", t.Parallel)
-	}
-	if t.ScanRows < 0 {
-		return usagef("--scan-rows %d: use 0 (no scan) or more", t.ScanRows)
-	}
-	if t.ChunkRows < 1000 {
-		return usagef("--chunk-rows %d: use at least 1000", t.ChunkRows)
+	for _, c := range []struct{ flag, problem string }{
+		{"name", nameProblem(t.Name)},
+		{"parallel", parallelProblem(int64(t.Parallel))},
+		{"scan-rows", scanRowsProblem(t.ScanRows)},
+		{"chunk-rows", chunkRowsProblem(t.ChunkRows)},
+		{"retry-for", retryForProblem(t.RetryFor)},
+		{"progress-interval", progressProblem(t.ProgressEvery)},
+		{"conflict", conflictProblem(t.Conflict)},
+		{"case", caseProblem(t.Case)},
+		{"zero-date", zeroDateProblem(t.ZeroDate)},
+		{"bad-text", badTextProblem(t.BadText)},
+	} {
+		if c.problem != "" {
+			return usagef("--%s: %s", c.flag, c.problem)
+		}
 	}
 	if !t.Phases.Schema && !t.Phases.Full && !t.Phases.Incremental {
 		return usagef("--phases selects nothing")
 	}
-	if t.RetryFor < 10*time.Minute || t.RetryFor > 24*time.Hour {
-		return usagef("--retry-for %s: use 10m to 24h", t.RetryFor)
-	}
 	if t.StopWhenCaughtUp && !t.Phases.Incremental {
 		return usagef("--stop-when-caught-up needs the incremental phase (--phases …,incremental)")
-	}
-	switch t.Conflict {
-	case "error":
-	case "ignore":
-		return usagef("--conflict ignore is not implemented yet; use --conflict error (the default)")
-	default:
-		return usagef("--conflict %q: use error or ignore", t.Conflict)
-	}
-	if t.Case != "default" {
-		return usagef("--case %q is not implemented yet; only --case default (lower-case names) is", t.Case)
-	}
-	switch t.ZeroDate {
-	case "-infinity", "fail":
-	default:
-		return usagef("--zero-date %q: use -infinity or fail", t.ZeroDate)
-	}
-	switch t.BadText {
-	case "fail", "strip":
-	default:
-		return usagef("--bad-text %q: use fail or strip", t.BadText)
 	}
 	for id := range t.Acks {
 		if id == "" {
@@ -127,4 +119,82 @@ func (t *Task) Validate() error {
 		}
 	}
 	return nil
+}
+
+// The problem functions say what is wrong with a setting's value and what
+// to use instead, in words that follow the setting's name ("--parallel: …",
+// "task.yaml:5: parallel: …"); "" when the value is good. Validate and the
+// task file share them, so both accept the same values.
+
+func nameProblem(name string) string {
+	if namePattern.MatchString(name) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a valid task name; use 1-63 letters, digits, '_', '.', '-'", name)
+}
+
+func parallelProblem(n int64) string {
+	if n >= minParallel && n <= maxParallel {
+		return ""
+	}
+	return fmt.Sprintf("%d is out of range; use %d..%d", n, minParallel, maxParallel)
+}
+
+func scanRowsProblem(n int64) string {
+	if n >= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d is negative; use 0 (no scan) or more", n)
+}
+
+func chunkRowsProblem(n int64) string {
+	if n >= minChunkRows {
+		return ""
+	}
+	return fmt.Sprintf("%d is too small; use at least %d", n, minChunkRows)
+}
+
+func retryForProblem(d time.Duration) string {
+	if d >= minRetryFor && d <= maxRetryFor {
+		return ""
+	}
+	return fmt.Sprintf("%s is out of range; use 10m to 24h", d)
+}
+
+func progressProblem(d time.Duration) string {
+	if d > 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s is not positive; use e.g. 5s", d)
+}
+
+func conflictProblem(s string) string {
+	switch s {
+	case "error":
+		return ""
+	case "ignore":
+		return `"ignore" is not implemented yet; use error (the default)`
+	}
+	return fmt.Sprintf("%q is not a policy; use error or ignore", s)
+}
+
+func caseProblem(s string) string {
+	if s == "default" {
+		return ""
+	}
+	return fmt.Sprintf("%q is not implemented yet; only default (lower-case names) is", s)
+}
+
+func zeroDateProblem(s string) string {
+	if s == "-infinity" || s == "fail" {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a policy; use -infinity or fail", s)
+}
+
+func badTextProblem(s string) string {
+	if s == "fail" || s == "strip" {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a policy; use fail or strip", s)
 }
