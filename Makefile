@@ -7,7 +7,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 
 GO ?= go
 
-.PHONY: deps dbs build lint unit integration integration-private test demo bench bench-cdc clean-dbs
+.PHONY: deps dbs build lint unit integration integration-private test demo bench bench-cdc bench-verify clean-dbs
 
 # Install MariaDB, PostgreSQL 15 and PostGIS if any is missing.
 deps:
@@ -56,6 +56,9 @@ bench: dbs build
 
 bench-cdc: dbs build
 	./bench/cdc.sh
+
+bench-verify: dbs build
+	./bench/verify.sh
 
 # Stop the test servers and remove their state directory.
 clean-dbs:

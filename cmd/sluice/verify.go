@@ -59,6 +59,13 @@ be compared, 2 bad usage.`,
 			if err != nil {
 				return err
 			}
+			if f.cpuProfile != "" {
+				stop, err := startCPUProfile(f.cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			r := &pipeline.Runner{Task: task, Log: log, Out: os.Stderr}
 			report, err := r.Verify(c.Context(), o)
 			if err != nil {
@@ -86,5 +93,7 @@ be compared, 2 bad usage.`,
 	fl.DurationVar(&o.Settle, "settle", time.Minute, "how long to wait for a running sync to apply past a source position before reporting a difference")
 	fl.IntVar(&o.Rounds, "rounds", 3, "re-checks of a differing row while a sync is running")
 	fl.StringVar(&output, "output", "text", "report format: text or json")
+	fl.StringVar(&f.cpuProfile, "cpu-profile", "", "write a Go CPU profile to this file (for performance reports)")
+	_ = fl.MarkHidden("cpu-profile")
 	return c
 }

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -75,61 +74,184 @@ func canonicalInet(s string) (string, error) {
 	return p.String(), nil
 }
 
-// canonicalJSON re-encodes a JSON text canonically.
+// canonicalJSON re-encodes a JSON text canonically: object keys sorted
+// (by their decoded text) with the last of duplicate keys kept, as jsonb
+// keeps it; strings re-quoted by strconv.Quote (escapes decoded, so every
+// spelling of one string is one form); numbers by canonicalNumber; no
+// spaces. A hand-written parser: verify runs it on every JSON value.
 func canonicalJSON(s string) (string, error) {
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
+	p := jsonParser{s: s}
+	out, err := p.value(nil)
+	if err != nil {
 		return "", fmt.Errorf("JSON value: %w", err)
 	}
-	var b bytes.Buffer
-	writeJSON(&b, v)
-	return b.String(), nil
+	if p.skip(); p.i != len(s) {
+		return "", fmt.Errorf("JSON value: text after the value at offset %d", p.i)
+	}
+	return string(out), nil
 }
 
-func writeJSON(b *bytes.Buffer, v any) {
-	switch x := v.(type) {
-	case map[string]any: // encoding/json keeps the last of duplicate keys
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeString(b, k)
-			b.WriteByte(':')
-			writeJSON(b, x[k])
-		}
-		b.WriteByte('}')
-	case []any:
-		b.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSON(b, e)
-		}
-		b.WriteByte(']')
-	case json.Number:
-		b.WriteString(canonicalNumber(string(x)))
-	case string:
-		writeString(b, x)
-	default: // bool, nil
-		out, _ := json.Marshal(x)
-		b.Write(out)
+type jsonParser struct {
+	s string
+	i int
+}
+
+func (p *jsonParser) skip() {
+	for p.i < len(p.s) && (p.s[p.i] == ' ' || p.s[p.i] == '\t' || p.s[p.i] == '\n' || p.s[p.i] == '\r') {
+		p.i++
 	}
 }
 
-func writeString(b *bytes.Buffer, s string) {
-	e := json.NewEncoder(b)
-	e.SetEscapeHTML(false)
-	_ = e.Encode(s) // a string always encodes
-	b.Truncate(b.Len() - 1)
+func (p *jsonParser) errf(what string) error {
+	return fmt.Errorf("%s at offset %d", what, p.i)
+}
+
+// value appends the canonical form of the value at p.i to out.
+func (p *jsonParser) value(out []byte) ([]byte, error) {
+	p.skip()
+	if p.i >= len(p.s) {
+		return nil, p.errf("unexpected end")
+	}
+	switch c := p.s[p.i]; {
+	case c == '{':
+		return p.object(out)
+	case c == '[':
+		p.i++
+		out = append(out, '[')
+		for n := 0; ; n++ {
+			p.skip()
+			if p.i < len(p.s) && p.s[p.i] == ']' && n == 0 {
+				p.i++
+				return append(out, ']'), nil
+			}
+			if n > 0 {
+				out = append(out, ',')
+			}
+			var err error
+			if out, err = p.value(out); err != nil {
+				return nil, err
+			}
+			p.skip()
+			if p.i < len(p.s) && p.s[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.i < len(p.s) && p.s[p.i] == ']' {
+				p.i++
+				return append(out, ']'), nil
+			}
+			return nil, p.errf("expected , or ]")
+		}
+	case c == '"':
+		str, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		return strconv.AppendQuote(out, str), nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		j := p.i
+		for p.i < len(p.s) && strings.IndexByte("+-.eE0123456789", p.s[p.i]) >= 0 {
+			p.i++
+		}
+		return append(out, canonicalNumber(p.s[j:p.i])...), nil
+	}
+	for _, lit := range []string{"true", "false", "null"} {
+		if strings.HasPrefix(p.s[p.i:], lit) {
+			p.i += len(lit)
+			return append(out, lit...), nil
+		}
+	}
+	return nil, p.errf("unexpected character")
+}
+
+func (p *jsonParser) object(out []byte) ([]byte, error) {
+	p.i++
+	type member struct {
+		key string
+		val []byte
+	}
+	var ms []member
+	for {
+		p.skip()
+		if p.i < len(p.s) && p.s[p.i] == '}' && len(ms) == 0 {
+			p.i++
+			break
+		}
+		if p.i >= len(p.s) || p.s[p.i] != '"' {
+			return nil, p.errf("expected a key")
+		}
+		key, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.skip()
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
+			return nil, p.errf("expected :")
+		}
+		p.i++
+		val, err := p.value(nil)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, member{key, val})
+		p.skip()
+		if p.i < len(p.s) && p.s[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.i < len(p.s) && p.s[p.i] == '}' {
+			p.i++
+			break
+		}
+		return nil, p.errf("expected , or }")
+	}
+	// Stable: of duplicate keys the last stays last and wins below.
+	slices.SortStableFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	out = append(out, '{')
+	first := true
+	for i, m := range ms {
+		if i+1 < len(ms) && ms[i+1].key == m.key {
+			continue
+		}
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		out = strconv.AppendQuote(out, m.key)
+		out = append(out, ':')
+		out = append(out, m.val...)
+	}
+	return append(out, '}'), nil
+}
+
+// str decodes the string at p.i (escapes included).
+func (p *jsonParser) str() (string, error) {
+	p.i++
+	j := p.i
+	for p.i < len(p.s) && p.s[p.i] != '"' && p.s[p.i] != '\\' {
+		p.i++
+	}
+	if p.i < len(p.s) && p.s[p.i] == '"' { // no escapes: the text itself
+		p.i++
+		return p.s[j : p.i-1], nil
+	}
+	// Escapes: find the closing quote, let strconv-compatible JSON decoding
+	// of encoding/json do the rest.
+	for p.i < len(p.s) && p.s[p.i] != '"' {
+		if p.s[p.i] == '\\' {
+			p.i++
+		}
+		p.i++
+	}
+	if p.i >= len(p.s) {
+		return "", p.errf("unterminated string")
+	}
+	p.i++
+	var str string
+	if err := json.Unmarshal([]byte(p.s[j-1:p.i]), &str); err != nil {
+		return "", p.errf("bad string")
+	}
+	return str, nil
 }
 
 // canonicalNumber writes a JSON number as digits and a decimal exponent,

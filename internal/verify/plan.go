@@ -28,7 +28,8 @@ const (
 type table struct {
 	src      *schema.Table
 	cols     []column
-	key      []int // positions of the key columns in cols (whole: every column)
+	key      []int    // positions of the key columns in the source table (whole: every column)
+	keyc     []column // the key's columns
 	keyNames []string
 	mode     mode
 	buckets  int
@@ -37,6 +38,12 @@ type table struct {
 	fetch          bool
 	conv           []*value.Converter // key bounds → PostgreSQL values (byRange)
 	myFrom, pgFrom string
+	// compact is the same table read as key text, one hash of the columns
+	// rendered in the database and the fetched columns: what a keyed table
+	// with fetched columns first sends of each row.
+	compact *table
+	// hashed marks a compact plan: its rows hold no key values to display.
+	hashed bool
 }
 
 // orderSafe reports whether MySQL and PostgreSQL order values of kind k the
@@ -88,17 +95,27 @@ func newTable(t *schema.Table, p value.Policy, postgis bool, chunkRows int64) (*
 			tb.conv = append(tb.conv, conv)
 		}
 	}
+	for _, k := range tb.key {
+		tb.keyc = append(tb.keyc, tb.cols[k])
+	}
+	if tb.fetch && tb.mode != whole {
+		c := *tb
+		hash := "(" + rowText(tb.cols, false) + ")"
+		c.cols = []column{{name: "(row hash)", kind: schema.KindText,
+			my: "SUBSTRING(MD5" + hash + ", 1, 16)", pg: "substr(md5(" + rowText(tb.cols, true) + "), 1, 16)"}}
+		for _, col := range tb.cols {
+			if col.fetch {
+				c.cols = append(c.cols, col)
+			}
+		}
+		c.fetch, c.hashed = false, true
+		tb.compact = &c
+	}
 	return tb, nil
 }
 
 // keyCols are the key's columns.
-func (tb *table) keyCols() []column {
-	out := make([]column, len(tb.key))
-	for i, k := range tb.key {
-		out[i] = tb.cols[k]
-	}
-	return out
-}
+func (tb *table) keyCols() []column { return tb.keyc }
 
 // chunk is one part of a table: a key range (lo < key <= hi, nil bounds
 // open) or a hash bucket.

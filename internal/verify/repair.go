@@ -101,11 +101,11 @@ func (v *Verifier) sourceRows(ctx context.Context, c *chunk, keys []string) ([][
 		if err := rs.Scan(dest...); err != nil {
 			return nil, nil, err
 		}
-		k, err := text(raw[0])
-		if err != nil || k == nil {
-			return nil, nil, fmt.Errorf("key text of %s: %v", t, err)
+		k, ok := raw[0].([]byte)
+		if !ok {
+			return nil, nil, fmt.Errorf("key text of %s: unexpected %T", t, raw[0])
 		}
-		found[*k] = true
+		found[string(k)] = true
 		row := make([]any, len(convs))
 		for i, conv := range convs {
 			if row[i], _, err = conv.Snapshot(raw[i+1]); err != nil {

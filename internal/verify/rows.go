@@ -7,10 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/sluicedb/sluice/internal/change"
-	"github.com/sluicedb/sluice/internal/sink"
 )
 
 // sum is a checksum: row count and the sum of the rows' hashes.
@@ -86,12 +83,6 @@ func setBucket(out []sum, b int, n, h string) error {
 	return err
 }
 
-// row is one side's row: its key text and every column's canonical text.
-type row struct {
-	key  string
-	vals []*string
-}
-
 // rowDiff is a difference with the key text that finds the row again.
 type rowDiff struct {
 	Diff
@@ -122,6 +113,9 @@ func (v *Verifier) compare(ctx context.Context, c *chunk, keys []string) (*resul
 	if keys != nil && len(keys) == 0 {
 		return &result{}, nil
 	}
+	if keys == nil && c.t.compact != nil {
+		return v.compareCompact(ctx, c)
+	}
 	my, err := v.mysqlRows(ctx, c, keys)
 	if err != nil {
 		return nil, err
@@ -140,102 +134,21 @@ func (v *Verifier) compare(ctx context.Context, c *chunk, keys []string) (*resul
 	return res, nil
 }
 
-// mysqlRows reads rows through a prepared statement: the binary protocol,
-// so FLOAT and DOUBLE arrive as their IEEE values.
-func (v *Verifier) mysqlRows(ctx context.Context, c *chunk, keys []string) ([]row, error) {
-	q, args, err := c.rowsQuery(false, keys)
+// compareCompact compares a chunk of a keyed table with fetched columns by
+// row hash and fetched values first, then in full only the rows that differ.
+func (v *Verifier) compareCompact(ctx context.Context, c *chunk) (*result, error) {
+	cc := *c
+	cc.t = c.t.compact
+	res, err := v.compare(ctx, &cc, nil)
+	if err != nil || len(res.diffs) == 0 {
+		return res, err
+	}
+	full, err := v.compare(ctx, c, res.keys())
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := v.src.DB.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s on the source: %w", c.t.src, err)
-	}
-	defer stmt.Close()
-	rs, err := stmt.QueryContext(ctx, args...)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s on the source: %w", c.t.src, err)
-	}
-	defer rs.Close()
-	return scanRows(c.t, rs.Next, rs.Scan, rs.Err)
-}
-
-// pgRows reads rows in a read-only transaction.
-func (v *Verifier) pgRows(ctx context.Context, c *chunk, keys []string) ([]row, error) {
-	q, args, err := c.rowsQuery(true, keys)
-	if err != nil {
-		return nil, err
-	}
-	var out []row
-	err = pgx.BeginTxFunc(ctx, v.dst.Pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rs.Close()
-		out, err = scanRows(c.t, rs.Next, rs.Scan, rs.Err)
-		return err
-	})
-	if err != nil {
-		if sink.IsCode(err, "42P01") {
-			return nil, fmt.Errorf("target table %s does not exist", c.t.pgFrom)
-		}
-		return nil, fmt.Errorf("reading %s on the target: %w", c.t.pgFrom, err)
-	}
-	return out, nil
-}
-
-func scanRows(tb *table, next func() bool, scan func(...any) error, errf func() error) ([]row, error) {
-	n := len(tb.cols) + 1
-	vals, dest := make([]any, n), make([]any, n)
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
-	var out []row
-	for next() {
-		if err := scan(dest...); err != nil {
-			return nil, err
-		}
-		r := row{vals: make([]*string, len(tb.cols))}
-		k, err := text(vals[0])
-		if err != nil || k == nil {
-			return nil, fmt.Errorf("key text of %s: %v", tb.src, err)
-		}
-		r.key = *k
-		for i, c := range tb.cols {
-			if c.fetch {
-				r.vals[i], err = canonical(c.kind, vals[i+1])
-			} else {
-				r.vals[i], err = text(vals[i+1])
-			}
-			if err != nil {
-				return nil, fmt.Errorf("%s column %s: %w", tb.src, c.name, err)
-			}
-		}
-		out = append(out, r)
-	}
-	return out, errf()
-}
-
-// text is a rendered value: the servers send text, or, for MySQL
-// expressions on integer columns, an integer.
-func text(v any) (*string, error) {
-	var s string
-	switch x := v.(type) {
-	case nil:
-		return nil, nil
-	case []byte:
-		s = string(x)
-	case string:
-		s = x
-	case int64:
-		s = strconv.FormatInt(x, 10)
-	case uint64:
-		s = strconv.FormatUint(x, 10)
-	default:
-		return nil, fmt.Errorf("unexpected %T value", v)
-	}
-	return &s, nil
+	full.rows = res.rows
+	return full, nil
 }
 
 // matchKey identifies a row among its chunk's: the key text, or for a
@@ -244,29 +157,18 @@ func matchKey(tb *table, r row) string {
 	if tb.mode != whole || !tb.fetch {
 		return r.key
 	}
-	var b strings.Builder
-	b.WriteString(r.key)
-	for i, c := range tb.cols {
-		if c.fetch {
-			b.WriteByte(0)
-			if r.vals[i] == nil {
-				b.WriteString("N")
-			} else {
-				b.WriteString(strconv.Quote(*r.vals[i]))
-			}
-		}
-	}
-	return b.String()
+	return r.key + "\x00" + r.text
 }
 
 // diffRows matches source and target rows by key (a multiset of whole rows
 // when the table has none) and lists what differs.
 func diffRows(tb *table, my, pg []row) []rowDiff {
-	byKey := map[string][]row{}
-	for _, r := range pg {
+	byKey := make(map[string][]int32, len(pg))
+	for i, r := range pg {
 		k := matchKey(tb, r)
-		byKey[k] = append(byKey[k], r)
+		byKey[k] = append(byKey[k], int32(i))
 	}
+	matched := make([]bool, len(pg))
 	var out []rowDiff
 	for _, s := range my {
 		k := matchKey(tb, s)
@@ -275,22 +177,23 @@ func diffRows(tb *table, my, pg []row) []rowDiff {
 			out = append(out, rowDiff{Diff{Kind: Missing, Key: display(tb, s)}, s.key})
 			continue
 		}
-		t := ts[0]
+		t := pg[ts[0]]
+		matched[ts[0]] = true
 		byKey[k] = ts[1:]
+		if s.text == t.text {
+			continue
+		}
+		sv, tv := s.values(len(tb.cols)), t.values(len(tb.cols))
 		var cols []string
 		for i, c := range tb.cols {
-			if !equal(s.vals[i], t.vals[i]) {
+			if !equal(sv[i], tv[i]) {
 				cols = append(cols, c.name)
 			}
 		}
-		if len(cols) > 0 {
-			out = append(out, rowDiff{Diff{Kind: Changed, Key: display(tb, s), Columns: cols}, s.key})
-		}
+		out = append(out, rowDiff{Diff{Kind: Changed, Key: display(tb, s), Columns: cols}, s.key})
 	}
-	for _, r := range pg {
-		k := matchKey(tb, r)
-		if ts := byKey[k]; len(ts) > 0 {
-			byKey[k] = ts[1:]
+	for i, r := range pg {
+		if !matched[i] {
 			out = append(out, rowDiff{Diff{Kind: Extra, Key: display(tb, r)}, r.key})
 		}
 	}
@@ -306,11 +209,15 @@ func equal(a, b *string) bool {
 
 // display names a row for the report: key=value pairs.
 func display(tb *table, r row) string {
+	if tb.hashed {
+		return r.key
+	}
 	parts := make([]string, len(tb.key))
+	vals := r.values(len(tb.cols))
 	for i, k := range tb.key {
 		v := "NULL"
-		if r.vals[k] != nil {
-			v = *r.vals[k]
+		if vals[k] != nil {
+			v = *vals[k]
 			if tb.cols[k].prefix {
 				v = strconv.Quote(v)
 			}
