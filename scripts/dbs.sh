@@ -18,6 +18,11 @@
 #   SLUICE_MYSQL2_PORT  second MariaDB port           (default 33062)
 #   SLUICE_PG_PORT      PostgreSQL port               (default 54321)
 #   SLUICE_PG_BIN       PostgreSQL 15 binaries        (default /usr/lib/postgresql/15/bin)
+#   SLUICE_MYSQL_EXTRA_OPTS  MariaDB options in option-file syntax, separated
+#                       by whitespace (e.g. "log_slave_updates=OFF"), appended
+#                       to [mysqld] where they override the settings below;
+#                       for tests of a misconfigured source on a state
+#                       directory of their own                 (default none)
 #   SLUICE_DBS_TIMEOUT  seconds to wait for a server  (default 60)
 #
 # Layout of the state directory:
@@ -35,6 +40,7 @@ MYSQL2="${SLUICE_MYSQL2:-0}"
 PG_PORT="${SLUICE_PG_PORT:-54321}"
 PG_BIN="${SLUICE_PG_BIN:-/usr/lib/postgresql/15/bin}"
 TIMEOUT="${SLUICE_DBS_TIMEOUT:-60}"
+MYSQL_EXTRA_OPTS="${SLUICE_MYSQL_EXTRA_OPTS:-}"
 
 # MariaDB binaries: mariadbd lives in /usr/sbin, which a non-root PATH lacks.
 MARIADBD="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
@@ -165,6 +171,11 @@ innodb_flush_log_at_trx_commit = 2
 # Parallel tests each hold a few connections.
 max_connections = 500
 EOF
+  if [[ -n "$MYSQL_EXTRA_OPTS" ]]; then
+    local opts
+    read -ra opts <<<"$MYSQL_EXTRA_OPTS"
+    { echo "# SLUICE_MYSQL_EXTRA_OPTS"; printf '%s\n' "${opts[@]}"; } >>"$MY_CNF"
+  fi
 }
 
 # my_setup runs once per data directory, after the first start: root accounts

@@ -220,3 +220,159 @@ func TestCheckResumePurged(t *testing.T) {
 		t.Errorf("exit %d, want 3 with checkpoint-purged\n%s", r.code, r.stderr)
 	}
 }
+
+// checkResult is one result of `sluice check --output json`.
+type checkResult struct{ ID, Severity, Object, Message, Instruction string }
+
+// checkJSON runs sluice check with --output json and returns the process
+// and the results, by id.
+func checkJSON(t *testing.T, args ...string) (result, map[string][]checkResult) {
+	t.Helper()
+	r := sluice(t, append(append([]string{"check"}, args...), "--output", "json")...)
+	var report struct{ Results []checkResult }
+	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+		t.Fatalf("json output: %v\n%s\n%s", err, r.stdout, r.stderr)
+	}
+	byID := map[string][]checkResult{}
+	for _, res := range report.Results {
+		byID[res.ID] = append(byID[res.ID], res)
+	}
+	return r, byID
+}
+
+// TestCheckSchemaMapping: prefix indexes and invisible columns, which schema
+// sync creates differently in PostgreSQL, are warnings, one per index and
+// per column, that block until acknowledged; without the schema phase they
+// are not reported.
+func TestCheckSchemaMapping(t *testing.T) {
+	src := testdb.MySQL(t)
+	src.Exec(t, `CREATE TABLE products (id INT PRIMARY KEY, name VARCHAR(100), sku VARBINARY(32),
+		secret VARCHAR(10) INVISIBLE DEFAULT 'x', note TEXT INVISIBLE,
+		KEY idx_name (name(10)), UNIQUE KEY uk_sku (sku(8), id), KEY idx_whole (name))`)
+	dst := testdb.Postgres(t)
+	args := []string{"--source", src.URL, "--target", dst.URL, "--include", src.Name + ".*"}
+	r, got := checkJSON(t, args...)
+	if r.code != 3 || len(got) != 2 || len(got["prefix-index"]) != 2 || len(got["invisible-column"]) != 2 {
+		t.Fatalf("exit %d, results %+v", r.code, got)
+	}
+	want := map[string]string{
+		src.Name + ".products.idx_name": "left(name, 10)",
+		src.Name + ".products.uk_sku":   "substring(sku from 1 for 8), id",
+	}
+	for _, res := range got["prefix-index"] {
+		if res.Severity != "warning" || !strings.Contains(res.Message, want[res.Object]) || want[res.Object] == "" ||
+			!strings.Contains(res.Instruction, "--ack prefix-index") || !strings.Contains(res.Instruction, `CREATE INDEX ON "`+src.Name+`"."products" (`) {
+			t.Errorf("prefix-index result %+v", res)
+		}
+	}
+	objects := []string{}
+	for _, res := range got["invisible-column"] {
+		objects = append(objects, res.Object)
+		if res.Severity != "warning" || !strings.Contains(res.Message, "SELECT *") || !strings.Contains(res.Instruction, "--ack invisible-column") {
+			t.Errorf("invisible-column result %+v", res)
+		}
+	}
+	if strings.Join(objects, " ") != src.Name+".products.secret "+src.Name+".products.note" {
+		t.Errorf("invisible-column objects %v", objects)
+	}
+	mustRun(t, append(append([]string{"check"}, args...), "--ack", "prefix-index,invisible-column")...)
+	// The user's own target tables: nothing is mapped.
+	mustRun(t, append(append([]string{"check"}, args...), "--phases", "full")...)
+	// run refuses until acknowledged; a resumed run does not report the
+	// tables it created again.
+	if r := sluice(t, runArgs(src, dst)...); r.code != 3 || !strings.Contains(r.stderr, "[prefix-index]") {
+		t.Errorf("run without --ack: exit %d\n%s", r.code, r.stderr)
+	}
+	mustRun(t, runArgs(src, dst, "--ack", "prefix-index,invisible-column")...)
+	mustRun(t, append(append([]string{"check"}, args...), "--phases", "schema,full")...)
+}
+
+// TestCheckReplicaSource: a source that replicates from another server with
+// log_slave_updates=OFF fails log-slave-updates; an account that may not
+// see the replica status gets replica-status instead; and a full load
+// estimated to take more than half the binlog retention warns
+// full-load-time. On a server of the test's own: log_slave_updates is
+// read-only, and the retention and CHANGE MASTER are global.
+func TestCheckReplicaSource(t *testing.T) {
+	t.Setenv("SLUICE_MYSQL_EXTRA_OPTS", "log_slave_updates=OFF")
+	privateServers(t)
+	src := testdb.MySQL(t)
+	// 40,000 rows: 0.8 s at the assumed 50,000 rows/s.
+	src.Exec(t, "CREATE TABLE items (id INT PRIMARY KEY, pad CHAR(100) NOT NULL DEFAULT '')",
+		"INSERT INTO items (id) SELECT seq FROM seq_1_to_40000", "ANALYZE TABLE items")
+	dst := testdb.Postgres(t)
+	args := []string{"--source", src.URL, "--target", dst.URL, "--include", src.Name + ".*"}
+	if v := src.QueryValue(t, "SELECT @@GLOBAL.log_slave_updates"); v != "0" {
+		t.Fatalf("log_slave_updates = %v; SLUICE_MYSQL_EXTRA_OPTS did not reach the server", v)
+	}
+	// restore undoes a subtest's global change (t.Context() is cancelled in
+	// Cleanup), so the next subtest starts from a clean server.
+	restore := func(t *testing.T, stmt string) {
+		if _, err := src.DB.ExecContext(context.Background(), stmt); err != nil {
+			t.Errorf("%s: %v", stmt, err)
+		}
+	}
+
+	t.Run("full-load-time", func(t *testing.T) {
+		src.Exec(t, "SET GLOBAL binlog_expire_logs_seconds = 1")
+		t.Cleanup(func() { restore(t, "SET GLOBAL binlog_expire_logs_seconds = 604800") })
+		r, got := checkJSON(t, args...)
+		if r.code != 3 || len(got["full-load-time"]) != 1 || len(got["binlog-retention"]) != 1 {
+			t.Fatalf("exit %d, results %+v", r.code, got)
+		}
+		res := got["full-load-time"][0]
+		if res.Severity != "warning" || !strings.Contains(res.Message, "1 table(s), about") ||
+			!strings.Contains(res.Message, "50000 rows/s or 20.0 MiB/s") || !strings.Contains(res.Message, "retention (1 s)") ||
+			!strings.Contains(res.Instruction, "SET GLOBAL binlog_expire_logs_seconds = 604800;") {
+			t.Errorf("full-load-time %+v", res)
+		}
+		if msg := got["binlog-retention"][0].Message; !strings.Contains(msg, "the full load is estimated at") {
+			t.Errorf("binlog-retention does not give the estimate: %s", msg)
+		}
+		mustRun(t, append(append([]string{"check"}, args...), "--ack", "full-load-time,binlog-retention")...)
+		// Without the incremental phase the binlog need not survive the load.
+		mustRun(t, append(append([]string{"check"}, args...), "--phases", "schema,full")...)
+		// Without the full phase there is no load to outlast.
+		if _, got := checkJSON(t, append(args, "--phases", "incremental")...); len(got["full-load-time"]) != 0 {
+			t.Errorf("incremental only: %+v", got["full-load-time"])
+		}
+	})
+
+	t.Run("log-slave-updates", func(t *testing.T) {
+		mustRun(t, append([]string{"check"}, args...)...) // not a replica: nothing to report
+		src.Exec(t, "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = 1, MASTER_USER = 'root'")
+		t.Cleanup(func() { restore(t, "RESET SLAVE ALL") })
+		r, got := checkJSON(t, args...)
+		if r.code != 3 || len(got) != 1 || len(got["log-slave-updates"]) != 1 {
+			t.Fatalf("exit %d, results %+v", r.code, got)
+		}
+		res := got["log-slave-updates"][0]
+		if res.Severity != "error" || !strings.Contains(res.Message, "a replica of 127.0.0.1:1 (SHOW ALL SLAVES STATUS)") ||
+			!strings.Contains(res.Instruction, "log_slave_updates = ON") || !strings.Contains(res.Instruction, "restart") {
+			t.Errorf("log-slave-updates %+v", res)
+		}
+		if r := sluice(t, append(append([]string{"check"}, args...), "--ack", "log-slave-updates")...); r.code != 3 {
+			t.Errorf("an error was acknowledged: exit %d\n%s", r.code, r.stdout)
+		}
+		// A full load alone does not read the binlog.
+		mustRun(t, append(append([]string{"check"}, args...), "--phases", "schema,full")...)
+
+		// An account without SLAVE MONITOR cannot tell: a warning, not a failed run.
+		user := "nomonitor_" + src.Name[len(src.Name)-8:]
+		src.Exec(t, "CREATE USER '"+user+"'@'%' IDENTIFIED BY 'pw'",
+			"GRANT SELECT ON "+src.Name+".* TO '"+user+"'@'%'",
+			"GRANT REPLICATION CLIENT, REPLICATION SLAVE, RELOAD ON *.* TO '"+user+"'@'%'")
+		url := strings.Replace(src.URL, "root@", user+":pw@", 1)
+		uargs := []string{"--source", url, "--target", dst.URL, "--include", src.Name + ".*"}
+		r, got = checkJSON(t, uargs...)
+		if r.code != 3 || len(got) != 1 || len(got["replica-status"]) != 1 {
+			t.Fatalf("exit %d, results %+v", r.code, got)
+		}
+		res = got["replica-status"][0]
+		if res.Severity != "warning" || !strings.Contains(res.Message, "SHOW ALL SLAVES STATUS") ||
+			res.Instruction != "GRANT SLAVE MONITOR ON *.* TO '"+user+"'@'%'; or, if the source is not a replica, acknowledge: --ack replica-status" {
+			t.Errorf("replica-status %+v", res)
+		}
+		mustRun(t, append(append([]string{"check"}, uargs...), "--ack", "replica-status")...)
+	})
+}

@@ -23,7 +23,7 @@ func TestDualPath(t *testing.T) {
 		twin.Exec(t, fmt.Sprintf("CREATE TABLE %s.%s LIKE %s.%s", twin.Name, tb, src.Name, tb))
 	}
 	dst := testdb.Postgres(t)
-	ack := []string{"--ack", "table-without-key,zero-dates"}
+	ack := []string{"--ack", "table-without-key,zero-dates,invisible-column"}
 	mustRun(t, append(runArgs(src, dst, "--name", "snapshot"), ack...)...)
 	stop := startSluice(t, append(cdcArgs(twin, dst, "--name", "binlog"), ack...)...)
 	waitFullLoad(t, dst, "binlog")

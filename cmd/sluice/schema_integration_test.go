@@ -127,7 +127,7 @@ func TestSchemaConstraints(t *testing.T) {
 	src := testdb.MySQL(t)
 	dst := testdb.Postgres(t)
 	src.Exec(t, schemaSource...)
-	r := mustRun(t, runArgs(src, dst)...)
+	r := mustRun(t, runArgs(src, dst, "--ack", "prefix-index,invisible-column")...)
 	s := src.Name // the target schema
 
 	t.Run("columns", func(t *testing.T) {

@@ -40,7 +40,7 @@ func TestTypes(t *testing.T) {
 		t.Logf("MariaDB now keeps -0.0 (ATAN2 test = %v): the fixture's row 7 checks its sign", got)
 	}
 
-	mustRun(t, runArgs(src, dst, "--ack", "table-without-key,zero-dates")...)
+	mustRun(t, runArgs(src, dst, "--ack", "table-without-key,zero-dates,invisible-column")...)
 
 	for table, n := range rowsWant {
 		if got := testdb.CompareTable(t, src, dst, table); got != n {
@@ -52,7 +52,7 @@ func TestTypes(t *testing.T) {
 	// ranges of their non-integer keys, four readers.
 	t.Run("chunked", func(t *testing.T) {
 		chunked := testdb.Postgres(t)
-		mustRun(t, runArgs(src, chunked, "--ack", "table-without-key,zero-dates", "--chunk-rows", "1000", "--parallel", "4")...)
+		mustRun(t, runArgs(src, chunked, "--ack", "table-without-key,zero-dates,invisible-column", "--chunk-rows", "1000", "--parallel", "4")...)
 		for _, table := range []string{"chunk_bin", "chunk_str"} {
 			if n := chunked.QueryValue(t, "SELECT count(*) FROM sluice.chunk WHERE source_table = $1", table); n.(int64) < 2 {
 				t.Errorf("%s was loaded in %v chunks, want several", table, n)

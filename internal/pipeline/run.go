@@ -142,6 +142,7 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 		}
 		in.CreatesTables = r.Task.Phases.Schema
 		in.ReadsBinlog = r.Task.Phases.Incremental
+		in.LoadsData = r.Task.Phases.Full && (t.state == nil || !t.state.FullDone)
 		in.ScanRows = r.Task.ScanRows
 		in.ServerID, in.ReaderName = t.serverID(), t.readerName()
 		if t.state != nil {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sluicedb/sluice/internal/source"
 	"github.com/sluicedb/sluice/internal/sink"
+	"github.com/sluicedb/sluice/internal/source"
 	"github.com/sluicedb/sluice/internal/value"
 	"github.com/sluicedb/sluice/internal/verify"
 )

@@ -40,6 +40,11 @@ const (
 	IDNULBytes         = "nul-bytes"
 	IDInvalidUTF8      = "invalid-utf8"
 	IDSnapshotLock     = "snapshot-lock"
+	IDLogSlaveUpdates  = "log-slave-updates"
+	IDReplicaStatus    = "replica-status"
+	IDFullLoadTime     = "full-load-time"
+	IDPrefixIndex      = "prefix-index"
+	IDInvisibleColumn  = "invisible-column"
 )
 
 // Input is what the checks look at. A nil Source or Sink means the
@@ -59,6 +64,8 @@ type Input struct {
 	CreatesTables bool
 	// ReadsBinlog is set when the incremental phase runs.
 	ReadsBinlog bool
+	// LoadsData is set when the full phase runs and has not finished.
+	LoadsData bool
 	// Resume is where a resumed task will read the binlog from (zero for a
 	// new task).
 	Resume change.Position
@@ -100,6 +107,9 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 		r.Add(IDUnsupportedType, Error, p.Table+"."+p.Column, p.Err.Error(), "exclude the table with --exclude "+p.Table+", or change the column's type on the source")
 	}
 	checkTables(r, in)
+	if in.CreatesTables {
+		checkMapping(r, in)
+	}
 	if err := checkTarget(ctx, r, in); err != nil {
 		return nil, err
 	}
@@ -112,7 +122,15 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 		}
 	}
 	if in.ReadsBinlog {
-		if err := checkBinlog(ctx, r, in.Source); err != nil {
+		var load *loadEstimate
+		if in.LoadsData {
+			rows, bytes, err := in.Source.DataSize(ctx, in.Tables)
+			if err != nil {
+				return nil, err
+			}
+			load = newLoadEstimate(len(in.Tables), rows, bytes)
+		}
+		if err := checkBinlog(ctx, r, in.Source, load); err != nil {
 			return nil, err
 		}
 		var stop *source.StopError
@@ -126,59 +144,6 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 		}
 	}
 	return r, nil
-}
-
-// checkBinlog checks the settings without which the binlog cannot carry
-// every change: the binary log on, row format, full row images.
-func checkBinlog(ctx context.Context, r *Report, src *source.Source) error {
-	v, err := src.Variables(ctx, "log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata",
-		"gtid_strict_mode", "expire_logs_days", "binlog_expire_logs_seconds")
-	if err != nil {
-		return err
-	}
-	if v["log_bin"] != "ON" && v["log_bin"] != "1" {
-		r.Add(IDBinlog, Error, src.Addr(), "the source's binary log is off (log_bin), so there are no changes to follow",
-			"set log_bin=ON (with binlog_format=ROW and binlog_row_image=FULL) in the server's configuration and restart it")
-	}
-	if v["binlog_format"] != "ROW" {
-		r.Add(IDBinlogFormat, Error, src.Addr(), fmt.Sprintf("binlog_format is %s; changes written as statements cannot be applied exactly", v["binlog_format"]),
-			"SET GLOBAL binlog_format = 'ROW'; and set binlog_format=ROW in the server's configuration")
-	}
-	if v["binlog_row_image"] != "FULL" {
-		r.Add(IDBinlogRowImage, Error, src.Addr(), fmt.Sprintf("binlog_row_image is %s; row images lack columns, so updates would lose values", v["binlog_row_image"]),
-			"SET GLOBAL binlog_row_image = 'FULL'; and set binlog_row_image=FULL in the server's configuration")
-	}
-	if m := v["binlog_row_metadata"]; m != "FULL" {
-		r.Add(IDBinlogMetadata, Warning, src.Addr(), fmt.Sprintf("binlog_row_metadata is %s; without FULL the binlog carries no column names, so a schema change cannot be detected from the row events themselves", orNone(m)),
-			"SET GLOBAL binlog_row_metadata = 'FULL'; and set it in the server's configuration")
-	}
-	if src.Flavor == "mariadb" && v["gtid_strict_mode"] != "ON" && v["gtid_strict_mode"] != "1" {
-		r.Add(IDGTIDStrict, Warning, src.Addr(), "gtid_strict_mode is OFF: GTID sequence numbers may go backwards after a failover, and a resume by GTID could skip or repeat transactions",
-			"SET GLOBAL gtid_strict_mode = ON; and set it in the server's configuration")
-	}
-	if days := retentionDays(v); days > 0 && days < 7 {
-		r.Add(IDBinlogRetention, Warning, src.Addr(), fmt.Sprintf("binary logs are kept %.1f days; a full load plus an outage longer than that loses the position and forces a reload", days),
-			"keep binary logs at least 7 days: SET GLOBAL binlog_expire_logs_seconds = 604800 (or expire_logs_days = 7)")
-	}
-	return nil
-}
-
-// retentionDays is how long the source keeps binary logs; 0 means forever.
-func retentionDays(v map[string]string) float64 {
-	var secs, days float64
-	fmt.Sscan(v["binlog_expire_logs_seconds"], &secs)
-	fmt.Sscan(v["expire_logs_days"], &days)
-	if secs > 0 {
-		return secs / 86400
-	}
-	return days
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "not available"
-	}
-	return s
 }
 
 func checkTables(r *Report, in Input) {
