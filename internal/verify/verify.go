@@ -2,8 +2,10 @@ package verify
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -186,8 +188,72 @@ func (v *Verifier) rangeChunk(ctx context.Context, run *tableRun, c *chunk) erro
 			run.add(my.rows, nil, 0)
 			return nil
 		}
+		// A range far bigger than planned (stale table statistics) is cut
+		// again before its rows are read, to bound memory.
+		if n := max(my.rows, pg.rows); n > 4*v.opts.ChunkRows {
+			subs, err := v.split(ctx, c, n)
+			if err != nil {
+				return err
+			}
+			if len(subs) > 1 {
+				run.mu.Lock()
+				run.r.Chunks += len(subs) - 1
+				run.mu.Unlock()
+				for _, sc := range subs {
+					if err := v.rangeChunk(ctx, run, sc); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+		}
 	}
 	return v.rowChunk(ctx, run, c)
+}
+
+// split cuts a range of a single integer key evenly between the source's
+// smallest and largest key in it; the pieces tile the whole range, so rows
+// only in the target are still inside one. Other keys are not cut.
+func (v *Verifier) split(ctx context.Context, c *chunk, rows int64) ([]*chunk, error) {
+	t := c.t
+	if len(t.key) != 1 || t.src.Columns[t.key[0]].Kind != schema.KindInt {
+		return []*chunk{c}, nil
+	}
+	w, args, err := c.where(false, nil)
+	if err != nil {
+		return nil, err
+	}
+	k := schema.MySQL.Quote(t.keyNames[0])
+	var lo, hi sql.NullString
+	q := "SELECT CAST(MIN(" + k + ") AS CHAR), CAST(MAX(" + k + ") AS CHAR) FROM " + t.myFrom + w
+	if err := v.src.DB.QueryRowContext(ctx, q, args...).Scan(&lo, &hi); err != nil {
+		return nil, fmt.Errorf("splitting a range of %s: %w", t.src, err)
+	}
+	min, ok1 := new(big.Int).SetString(lo.String, 10)
+	max, ok2 := new(big.Int).SetString(hi.String, 10)
+	if !lo.Valid || !ok1 || !ok2 {
+		return []*chunk{c}, nil
+	}
+	n := (rows + v.opts.ChunkRows - 1) / v.opts.ChunkRows
+	step := new(big.Int).Div(new(big.Int).Sub(max, min), big.NewInt(n))
+	if step.Sign() == 0 {
+		return []*chunk{c}, nil
+	}
+	var out []*chunk
+	prev := c.lo
+	b := new(big.Int).Set(min)
+	for i := int64(1); i < n; i++ {
+		b.Add(b, step)
+		var bound []any
+		if b.IsInt64() {
+			bound = []any{b.Int64()}
+		} else {
+			bound = []any{b.Uint64()}
+		}
+		out = append(out, &chunk{t: t, seq: c.seq, lo: prev, hi: bound})
+		prev = bound
+	}
+	return append(out, &chunk{t: t, seq: c.seq, lo: prev, hi: c.hi}), nil
 }
 
 // hashTable compares the buckets of a table keyed by text: one scan per side
