@@ -79,16 +79,22 @@ TOTAL="$(my -N -e "SELECT (SELECT COUNT(*) FROM sbtest.sbtest1) * (SELECT COUNT(
 log "building bench/rowcompare"
 go build -o "$LOGS/rowcompare" ./bench/rowcompare
 
-declare -A WALL=() RSS=() CPU=() RC=() OUTL=()
+declare -A WALL=() RSS=() CPU=() RC=() OUTL=() NET=()
+# lo_bytes: bytes received on the loopback interface so far (every byte
+# between the tool and the servers crosses it once).
+lo_bytes() { awk -F'[: ]+' '$2 == "lo" { print $3 }' /proc/net/dev; }
 # timed NAME CMD...: runs CMD after settle, under /usr/bin/time.
 timed() {
   local name="$1" t0 rc=0
   shift
   settle "$name"
   log "$name: $*"
+  local b0
+  b0="$(lo_bytes)"
   t0="$(now)"
   /usr/bin/time -v -o "$LOGS/$name.time" "$@" >"$LOGS/$name.out" 2>"$LOGS/$name.log" || rc=$?
   WALL[$name]="$(calc "$(now) - $t0")"
+  NET[$name]="$(calc "($(lo_bytes) - $b0) / 1048576")"
   RC[$name]="$rc"
   RSS[$name]="$(rss_mib "$LOGS/$name.time")"
   CPU[$name]="$(cpu_s "$LOGS/$name.time")"
@@ -120,8 +126,8 @@ FAIL=0
   echo "- machine: $(nproc) cores; MariaDB $(my -N -e 'SELECT VERSION()'); PostgreSQL $(pg -d postgres -At -c 'SHOW server_version' | cut -d' ' -f1); --parallel $PARALLEL"
   echo "- sluice $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- 2>/dev/null || echo ' (work tree with changes)')"
   echo
-  echo "| step | wall s | rows/s | peak RSS MiB | client CPU s | exit | outcome |"
-  echo "|---|---:|---:|---:|---:|---:|---|"
+  echo "| step | wall s | rows/s | network MiB | peak RSS MiB | client CPU s | exit | outcome |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
   for s in verify rowcompare damaged repair after; do
     case "$s" in
       verify) label="sluice verify (equal copy)" ;;
@@ -130,11 +136,13 @@ FAIL=0
       repair) label="sluice verify --repair" ;;
       after) label="sluice verify after the repair" ;;
     esac
-    printf '| %s | %.1f | %.0f | %s | %s | %s | %s |\n' "$label" "${WALL[$s]}" "$(calc "$TOTAL / ${WALL[$s]}")" \
-      "${RSS[$s]}" "${CPU[$s]}" "${RC[$s]}" "${OUTL[$s]//|/\\|}"
+    printf '| %s | %.1f | %.0f | %.0f | %s | %s | %s | %s |\n' "$label" "${WALL[$s]}" "$(calc "$TOTAL / ${WALL[$s]}")" \
+      "${NET[$s]}" "${RSS[$s]}" "${CPU[$s]}" "${RC[$s]}" "${OUTL[$s]//|/\\|}"
   done
   echo
-  printf -- '- sluice verify / rowcompare (wall time, below 1: verify is faster): **%.2f**\n' "$(calc "${WALL[verify]} / ${WALL[rowcompare]}")"
+  printf -- '- sluice verify / rowcompare, wall time (below 1: verify is faster): **%.2f**\n' "$(calc "${WALL[verify]} / ${WALL[rowcompare]}")"
+  printf -- '- sluice verify / rowcompare, bytes between client and servers: **%.3f**\n' "$(calc "${NET[verify]} / ${NET[rowcompare]}")"
+  printf -- '- sluice verify / rowcompare, client CPU: **%.2f**\n' "$(calc "${CPU[verify]} / ${CPU[rowcompare]}")"
   echo "- damaged rows reported: $FOUND of $DAMAGE"
 } | tee "$RESULTS"
 log "results: $RESULTS"

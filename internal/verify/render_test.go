@@ -44,16 +44,19 @@ func TestPlanModes(t *testing.T) {
 func TestRowText(t *testing.T) {
 	tb := &schema.Table{Database: "db", Name: "t", TargetSchema: "db", TargetName: "t", Columns: []schema.Column{
 		{Name: "id", TargetName: "id", Kind: schema.KindInt, ColumnType: "int(8) unsigned zerofill"},
-		{Name: "Name", TargetName: "name", Kind: schema.KindText},
+		{Name: "Name", TargetName: "name", Kind: schema.KindText, Charset: "utf8mb4"},
 		{Name: "d", TargetName: "d", Kind: schema.KindDate},
 		{Name: "f", TargetName: "f", Kind: schema.KindDouble, Nullable: true},
+		{Name: "l1", TargetName: "l1", Kind: schema.KindText, Charset: "latin1", Nullable: true},
 	}}
 	cols := columns(tb, value.Policy{}, false)
 	my, pg := rowText(cols, false), rowText(cols, true)
-	wantMy := "CONCAT_WS(',', IFNULL((`id` + 0), 'N'), IFNULL(CONCAT(CHAR_LENGTH(CONVERT(`Name` USING utf8mb4)), ':', CONVERT(`Name` USING utf8mb4)), 'N'), " +
-		"IFNULL(CASE WHEN `d` IS NULL THEN NULL WHEN YEAR(`d`) = 0 OR MONTH(`d`) = 0 OR DAY(`d`) = 0 THEN '-infinity' ELSE DATE_FORMAT(`d`, '%Y-%m-%d') END, 'N'))"
-	wantPG := `concat_ws(',', coalesce("id"::text, 'N'), coalesce(length("name"::text)::text || ':' || "name"::text, 'N'), ` +
-		`coalesce(CASE WHEN isfinite("d") THEN to_char("d", 'YYYY-MM-DD') ELSE "d"::text END, 'N'))`
+	wantMy := "CONCAT_WS(',', (`id` + 0), LENGTH(`Name`), `Name`, " +
+		"CASE WHEN `d` IS NULL THEN NULL WHEN YEAR(`d`) = 0 OR MONTH(`d`) = 0 OR DAY(`d`) = 0 THEN '-infinity' ELSE DATE_FORMAT(`d`, '%Y-%m-%d') END, " +
+		"IFNULL(CONCAT(LENGTH(CONVERT(`l1` USING utf8mb4)), ',', CONVERT(`l1` USING utf8mb4)), 'N'))"
+	wantPG := `concat_ws(',', coalesce("id"::text, 'N'), coalesce(octet_length("name"::text)::text || ',' || "name"::text, 'N'), ` +
+		`coalesce(CASE WHEN isfinite("d") THEN to_char("d", 'YYYY-MM-DD') ELSE "d"::text END, 'N'), ` +
+		`coalesce(octet_length("l1"::text)::text || ',' || "l1"::text, 'N'))`
 	if my != wantMy {
 		t.Errorf("MySQL row text:\n got %s\nwant %s", my, wantMy)
 	}

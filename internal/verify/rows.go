@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/sluicedb/sluice/internal/change"
 )
 
@@ -18,24 +20,32 @@ type sum struct {
 
 // sums computes the chunk's checksum on both sides.
 func (v *Verifier) sums(ctx context.Context, c *chunk) (my, pg sum, err error) {
-	q, args, err := c.sumQuery(false)
-	if err != nil {
-		return my, pg, err
-	}
-	var n string
-	if err := v.src.DB.QueryRowContext(ctx, q, args...).Scan(&n, &my.hash); err != nil {
-		return my, pg, fmt.Errorf("checksum of %s on the source: %w", c.t.src, err)
-	}
-	if my.rows, err = strconv.ParseInt(n, 10, 64); err != nil {
-		return my, pg, err
-	}
-	if q, args, err = c.sumQuery(true); err != nil {
-		return my, pg, err
-	}
-	if err := v.dst.Pool.QueryRow(ctx, q, args...).Scan(&n, &pg.hash); err != nil {
-		return my, pg, fmt.Errorf("checksum of %s on the target: %w", c.t.pgFrom, err)
-	}
-	pg.rows, err = strconv.ParseInt(n, 10, 64)
+	var g errgroup.Group // both servers at once
+	g.Go(func() error {
+		q, args, err := c.sumQuery(false)
+		if err != nil {
+			return err
+		}
+		var n string
+		if err := v.src.DB.QueryRowContext(ctx, q, args...).Scan(&n, &my.hash); err != nil {
+			return fmt.Errorf("checksum of %s on the source: %w", c.t.src, err)
+		}
+		my.rows, err = strconv.ParseInt(n, 10, 64)
+		return err
+	})
+	g.Go(func() error {
+		q, args, err := c.sumQuery(true)
+		if err != nil {
+			return err
+		}
+		var n string
+		if err := v.dst.Pool.QueryRow(ctx, q, args...).Scan(&n, &pg.hash); err != nil {
+			return fmt.Errorf("checksum of %s on the target: %w", c.t.pgFrom, err)
+		}
+		pg.rows, err = strconv.ParseInt(n, 10, 64)
+		return err
+	})
+	err = g.Wait()
 	return my, pg, err
 }
 
@@ -116,20 +126,29 @@ func (v *Verifier) compare(ctx context.Context, c *chunk, keys []string) (*resul
 	if keys == nil && c.t.compact != nil {
 		return v.compareCompact(ctx, c)
 	}
-	my, err := v.mysqlRows(ctx, c, keys)
-	if err != nil {
-		return nil, err
-	}
-	res := &result{rows: int64(len(my))}
-	if v.follow {
-		if res.pos, err = v.src.CurrentPosition(ctx); err != nil {
-			return nil, err
+	// Both sides at once. The position is read after the source rows; the
+	// target's rows need no order: a difference is only confirmed by a
+	// later comparison, after the target has passed the position.
+	var my, pg []row
+	res := &result{}
+	var g errgroup.Group
+	g.Go(func() error {
+		var err error
+		if my, err = v.mysqlRows(ctx, c, keys); err != nil || !v.follow {
+			return err
 		}
-	}
-	pg, err := v.pgRows(ctx, c, keys)
-	if err != nil {
+		res.pos, err = v.src.CurrentPosition(ctx)
+		return err
+	})
+	g.Go(func() error {
+		var err error
+		pg, err = v.pgRows(ctx, c, keys)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	res.rows = int64(len(my))
 	res.diffs = diffRows(c.t, my, pg)
 	return res, nil
 }
