@@ -110,6 +110,7 @@ STEP=$(($(my -N -e "SELECT COUNT(*) FROM sbtest.sbtest1") / DAMAGE))
 pg -d bench_sluice -c "UPDATE sbtest.sbtest1 SET c = 'damaged' WHERE id % $STEP = 0 AND id <= $((STEP * DAMAGE))"
 timed damaged bin/sluice verify --source "$SRC" --target "$DST" "${SEL[@]}" --parallel "$PARALLEL" --output json
 FOUND="$(grep -o '"changed": [0-9]*' "$LOGS/damaged.out" | awk '{ s += $2 } END { print s + 0 }')"
+OUTL[damaged]="$FOUND changed rows reported"
 timed repair bin/sluice verify --source "$SRC" --target "$DST" "${SEL[@]}" --parallel "$PARALLEL" --repair
 timed after bin/sluice verify --source "$SRC" --target "$DST" "${SEL[@]}" --parallel "$PARALLEL"
 
