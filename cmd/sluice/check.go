@@ -24,8 +24,8 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
 func newCheck() *cobra.Command {
 	// The run-only settings keep their defaults: check needs valid values.
-	f := runFlags{parallel: 4, chunkRows: 100000, zeroDate: "-infinity", badText: "fail",
-		retryFor: 720 * time.Minute, progressEvery: 5 * time.Second}
+	f := config.Flags{Parallel: 4, ChunkRows: 100000, ZeroDate: "-infinity", BadText: "fail",
+		RetryFor: 720 * time.Minute, ProgressEvery: 5 * time.Second}
 	var output string
 	c := &cobra.Command{
 		Use:   "check",
@@ -52,7 +52,7 @@ warning remains.`,
 			if output != "text" && output != "json" {
 				return &config.UsageError{Msg: fmt.Sprintf("--output %q: use text or json", output)}
 			}
-			task, log, err := f.setup()
+			task, log, err := setup(&f)
 			if err != nil {
 				return err
 			}
@@ -75,7 +75,7 @@ warning remains.`,
 			return nil
 		},
 	}
-	f.registerTask(c.Flags())
+	f.RegisterTask(c.Flags())
 	c.Flags().StringVar(&output, "output", "text", "report format: text or json")
 	return c
 }

@@ -74,16 +74,16 @@ func TestTaskFileKeysAreFlags(t *testing.T) {
 }
 
 // parseRun parses run's flags from args, the task file included.
-func parseRun(t *testing.T, args ...string) (*config.Task, *runFlags) {
+func parseRun(t *testing.T, args ...string) (*config.Task, *config.Flags) {
 	t.Helper()
-	var f runFlags
+	var f config.Flags
 	fl := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	f.registerTask(fl)
-	f.registerRun(fl)
+	f.RegisterTask(fl)
+	f.RegisterRun(fl)
 	if err := fl.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	task, _, err := f.setup()
+	task, _, err := setup(&f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,14 +143,14 @@ progress_interval: 1m30s
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("task\n got %+v\nwant %+v", got, want)
 	}
-	if f.logFormat != "json" || f.logLevel != "warn" || f.metricsListen != "127.0.0.1:9108" {
-		t.Errorf("log %s %s, metrics %s", f.logFormat, f.logLevel, f.metricsListen)
+	if f.LogFormat != "json" || f.LogLevel != "warn" || f.MetricsListen != "127.0.0.1:9108" {
+		t.Errorf("log %s %s, metrics %s", f.LogFormat, f.LogLevel, f.MetricsListen)
 	}
 
 	task, f = parseRun(t, "--parallel", "2", "--task", path, "--include", "other.*", "--log-level", "error",
 		"--stop-when-caught-up=false", "--source", "mysql://app@db2")
 	if task.Parallel != 2 || len(task.Selection.Include) != 1 || task.Selection.Include[0].Raw != "other.*" ||
-		f.logLevel != "error" || task.StopWhenCaughtUp || task.Source.Addr != "db2:3306" || task.Source.Passwd != "" {
+		f.LogLevel != "error" || task.StopWhenCaughtUp || task.Source.Addr != "db2:3306" || task.Source.Passwd != "" {
 		t.Errorf("flags do not override the file: %+v", task)
 	}
 	if task.ChunkRows != 50000 || task.Name != "shop-to-pg" {
@@ -174,14 +174,14 @@ func TestTaskFilePasswordFromEnv(t *testing.T) {
 // names the file and line.
 func TestTaskFileErrorsAreUsage(t *testing.T) {
 	path := writeFile(t, "source: mysql://app@db1\ntarget: postgres://sluice@pg1/app\nparallel: lots\n")
-	var f runFlags
+	var f config.Flags
 	fl := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	f.registerTask(fl)
-	f.registerRun(fl)
+	f.RegisterTask(fl)
+	f.RegisterRun(fl)
 	if err := fl.Parse([]string{"--task", path}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := f.setup()
+	_, _, err := setup(&f)
 	var ue *config.UsageError
 	if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), path+":3: parallel:") {
 		t.Errorf("err = %v", err)

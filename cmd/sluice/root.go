@@ -51,7 +51,7 @@ func newVersion() *cobra.Command {
 }
 
 func newRun() *cobra.Command {
-	var f runFlags
+	var f config.Flags
 	c := &cobra.Command{
 		Use:   "run",
 		Short: "Run a sync task in the foreground: schema, full load, then the binlog",
@@ -84,20 +84,20 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
   sluice run --task shop.yaml --log-level debug`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			task, log, err := f.setup()
+			task, log, err := setup(&f)
 			if err != nil {
 				return err
 			}
-			if f.cpuProfile != "" {
-				stop, err := startCPUProfile(f.cpuProfile)
+			if f.CPUProfile != "" {
+				stop, err := startCPUProfile(f.CPUProfile)
 				if err != nil {
 					return err
 				}
 				defer stop()
 			}
 			state := progress.NewTask(task.Name)
-			if f.metricsListen != "" {
-				stop, err := serveMetrics(f.metricsListen, state, log)
+			if f.MetricsListen != "" {
+				stop, err := serveMetrics(f.MetricsListen, state, log)
 				if err != nil {
 					return err
 				}
@@ -107,7 +107,7 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 			return r.Run(c.Context())
 		},
 	}
-	f.registerTask(c.Flags())
-	f.registerRun(c.Flags())
+	f.RegisterTask(c.Flags())
+	f.RegisterRun(c.Flags())
 	return c
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func newVerify() *cobra.Command {
-	f := runFlags{retryFor: 720 * time.Minute, progressEvery: 5 * time.Second}
+	f := config.Flags{RetryFor: 720 * time.Minute, ProgressEvery: 5 * time.Second}
 	var output string
 	var o pipeline.VerifyOptions
 	c := &cobra.Command{
@@ -55,12 +55,12 @@ be compared, 2 bad usage.`,
 			if o.Rounds < 0 || o.Settle <= 0 {
 				return &config.UsageError{Msg: "--rounds must be 0 or more and --settle positive"}
 			}
-			task, log, err := f.setup()
+			task, log, err := setup(&f)
 			if err != nil {
 				return err
 			}
-			if f.cpuProfile != "" {
-				stop, err := startCPUProfile(f.cpuProfile)
+			if f.CPUProfile != "" {
+				stop, err := startCPUProfile(f.CPUProfile)
 				if err != nil {
 					return err
 				}
@@ -86,14 +86,14 @@ be compared, 2 bad usage.`,
 		},
 	}
 	fl := c.Flags()
-	f.registerTask(fl)
-	fl.IntVar(&f.parallel, "parallel", 4, "chunks compared at once")
-	fl.Int64Var(&f.chunkRows, "chunk-rows", 50000, "rows per checksum range")
+	f.RegisterTask(fl)
+	fl.IntVar(&f.Parallel, "parallel", 4, "chunks compared at once")
+	fl.Int64Var(&f.ChunkRows, "chunk-rows", 50000, "rows per checksum range")
 	fl.BoolVar(&o.Repair, "repair", false, "rewrite differing rows from the source, then re-verify them")
 	fl.DurationVar(&o.Settle, "settle", time.Minute, "how long to wait for a running sync to apply past a source position before reporting a difference")
 	fl.IntVar(&o.Rounds, "rounds", 3, "re-checks of a differing row while a sync is running")
 	fl.StringVar(&output, "output", "text", "report format: text or json")
-	fl.StringVar(&f.cpuProfile, "cpu-profile", "", "write a Go CPU profile to this file (for performance reports)")
+	fl.StringVar(&f.CPUProfile, "cpu-profile", "", "write a Go CPU profile to this file (for performance reports)")
 	_ = fl.MarkHidden("cpu-profile")
 	return c
 }
