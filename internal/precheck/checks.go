@@ -106,6 +106,7 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 	for _, p := range in.Problems {
 		r.Add(IDUnsupportedType, Error, p.Table+"."+p.Column, p.Err.Error(), "exclude the table with --exclude "+p.Table+", or change the column's type on the source")
 	}
+	checkVersion(r, in.Source.Flavor, in.Source.Version)
 	checkTables(r, in)
 	if in.CreatesTables {
 		checkMapping(r, in)
