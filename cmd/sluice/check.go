@@ -81,6 +81,9 @@ warning remains.`,
 }
 
 func printText(w io.Writer, r *precheck.Report) error {
+	if err := printNames(w, r.Names); err != nil {
+		return err
+	}
 	if len(r.Results) == 0 {
 		_, err := fmt.Fprintln(w, "all checks passed")
 		return err
@@ -116,10 +119,42 @@ func printJSON(w io.Writer, r *precheck.Report) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	names := r.Names
+	if names == nil {
+		names = []precheck.Name{}
+	}
 	return enc.Encode(struct {
 		OK      bool              `json:"ok"`
 		Results []precheck.Result `json:"results"`
-	}{OK: len(r.Blocking()) == 0, Results: results})
+		Names   []precheck.Name   `json:"names"`
+	}{OK: len(r.Blocking()) == 0, Results: results, Names: names})
+}
+
+// printNames shows where each table goes: source → target, renamed
+// columns, columns left out.
+func printNames(w io.Writer, names []precheck.Name) error {
+	if len(names) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "NAMES (source → target)")
+	for _, n := range names {
+		line := "  " + n.Source + " → " + n.Target
+		var cols []string
+		for _, c := range n.Columns {
+			cols = append(cols, c.Source+" → "+c.Target)
+		}
+		if len(cols) > 0 {
+			line += "; columns " + strings.Join(cols, ", ")
+		}
+		if len(n.Omitted) > 0 {
+			line += "; left out " + strings.Join(n.Omitted, ", ")
+		}
+		if _, err := fmt.Fprintln(w, line); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintln(w)
+	return err
 }
 
 func orDash(s string) string {

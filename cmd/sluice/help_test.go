@@ -136,7 +136,7 @@ progress_interval: 1m30s
 	}
 	want := config.Task{Name: "shop-to-pg", Phases: config.Phases{Schema: true, Full: true, Incremental: true},
 		Parallel: 8, ChunkRows: 50000, Acks: map[string]bool{"table-without-key": true, "geometry-as-bytea": true},
-		Conflict: "error", Case: "default", ZeroDate: "fail", BadText: "strip", StopWhenCaughtUp: true,
+		Conflict: "error", Case: "default", Mapping: config.Mapping{Case: "default"}, ZeroDate: "fail", BadText: "strip", StopWhenCaughtUp: true,
 		RetryFor: 2 * time.Hour, ScanRows: 0, ServerID: 4242, ProgressEvery: 90 * time.Second}
 	got := *task
 	got.Source, got.Target, got.Selection = nil, nil, config.Selection{}

@@ -149,7 +149,7 @@ func TestPhasesAndValidate(t *testing.T) {
 		"no phases":  func(t *Task) { t.Phases = Phases{} },
 		"caught up":  func(t *Task) { t.StopWhenCaughtUp = true },
 		"conflict":   func(t *Task) { t.Conflict = "overwrite" },
-		"case":       func(t *Task) { t.Case = "upper" },
+		"case":       func(t *Task) { t.Case = "lower" },
 		"zero date":  func(t *Task) { t.ZeroDate = "epoch" },
 		"bad text":   func(t *Task) { t.BadText = "ignore" },
 		"progress":   func(t *Task) { t.ProgressEvery = 0 },

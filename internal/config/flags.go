@@ -30,6 +30,8 @@ type Flags struct {
 	MetricsListen                string
 	CPUProfile                   string
 	ScanRows                     int64
+	// Mapping comes from the task file only (it has no flags).
+	Mapping Mapping
 }
 
 // NewFlags returns the flags of sluice run, registered on a set of their
@@ -55,7 +57,7 @@ func (f *Flags) RegisterTask(fl *pflag.FlagSet) {
 	fl.StringVar(&f.Name, "name", "default", "task name: keys the task's state in the target's sluice schema")
 	fl.StringArrayVar(&f.Acks, "ack", nil, "acknowledge a precheck warning by id, e.g. table-without-key (repeatable)")
 	fl.StringVar(&f.Conflict, "conflict", "error", "when target tables exist: error")
-	fl.StringVar(&f.Case, "case", "default", "target name case policy: default (lower-case)")
+	fl.StringVar(&f.Case, "case", "default", "target name case policy: default or target (lower-case), source (as in MySQL), upper")
 	fl.StringVar(&f.ZeroDate, "zero-date", "-infinity", "zero dates in NOT NULL columns: -infinity or fail (nullable columns get NULL)")
 	fl.StringVar(&f.BadText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")
 	fl.Uint32Var(&f.ServerID, "server-id", 0, "server_id of sluice's binlog reader; must be unique among the source's replicas (default: derived from --name and the target)")
@@ -81,6 +83,7 @@ func (f *Flags) ApplyTaskFile() error {
 // a flag on this command (run's parallel for check) is left out: one file
 // serves every task command.
 func (f *Flags) Apply(tf *TaskFile) error {
+	f.Mapping = tf.Mapping
 	for _, s := range tf.Settings {
 		fl := f.Set.Lookup(s.Flag())
 		if fl == nil || fl.Changed {
@@ -137,6 +140,8 @@ func (f *Flags) Task() (*Task, error) {
 	t := &Task{Name: f.Name, Source: src, Target: dst, Selection: sel, Phases: phases,
 		Parallel: f.Parallel, ChunkRows: f.ChunkRows, Acks: acks, Conflict: f.Conflict, Case: f.Case,
 		ZeroDate: f.ZeroDate, BadText: f.BadText, ProgressEvery: f.ProgressEvery,
-		ScanRows: f.ScanRows, StopWhenCaughtUp: f.StopWhenCaughtUp, ServerID: f.ServerID, RetryFor: f.RetryFor}
+		ScanRows: f.ScanRows, StopWhenCaughtUp: f.StopWhenCaughtUp, ServerID: f.ServerID, RetryFor: f.RetryFor,
+		Mapping: f.Mapping}
+	t.Mapping.Case = f.Case
 	return t, t.Validate()
 }

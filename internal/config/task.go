@@ -64,9 +64,11 @@ type Task struct {
 	ChunkRows int64 // target rows per primary-key range
 	Acks      map[string]bool
 	Conflict  string // error | ignore
-	Case      string // default (only policy implemented so far)
-	ZeroDate  string // -infinity | fail: zero dates in NOT NULL columns
-	BadText   string // fail | strip: NUL bytes and invalid UTF-8
+	Case      string // default | target (lower-case), source (as is), upper
+	// Mapping renames and shapes target objects (task file only).
+	Mapping  Mapping
+	ZeroDate string // -infinity | fail: zero dates in NOT NULL columns
+	BadText  string // fail | strip: NUL bytes and invalid UTF-8
 	// StopWhenCaughtUp ends the incremental phase at the binlog position read
 	// when it starts (after the full load).
 	StopWhenCaughtUp bool
@@ -179,10 +181,11 @@ func conflictProblem(s string) string {
 }
 
 func caseProblem(s string) string {
-	if s == "default" {
+	switch s {
+	case "default", "target", "source", "upper":
 		return ""
 	}
-	return fmt.Sprintf("%q is not implemented yet; only default (lower-case names) is", s)
+	return fmt.Sprintf("%q is not a case policy; use default (lower-case), target (PostgreSQL's folding: lower-case), source (as in MySQL) or upper", s)
 }
 
 func zeroDateProblem(s string) string {

@@ -26,6 +26,9 @@ import (
 type TaskFile struct {
 	Path     string
 	Settings []Setting // in file order, each key at most once
+	// Mapping holds the keys that shape the target (schemas, rename_tables,
+	// tables); its Case comes from the case setting.
+	Mapping Mapping
 }
 
 // Setting is one key of a task file.
@@ -84,7 +87,8 @@ var fileKeys = map[string]decoder{
 	"progress_interval":   duration(progressProblem),
 }
 
-// TaskFileKeys returns the keys a task file may hold, sorted.
+// TaskFileKeys returns the keys a task file may hold that stand for flags,
+// sorted; the mapping keys (schemas, rename_tables, tables) are file-only.
 func TaskFileKeys() []string {
 	keys := make([]string, 0, len(fileKeys))
 	for k := range fileKeys {
@@ -145,8 +149,11 @@ func ParseTaskFile(path string, data []byte) (*TaskFile, error) {
 		}
 		seen[k.Value] = k.Line
 		at := place{path: path, key: k.Value, line: k.Line}
-		if k.Value == "tables" {
-			return nil, usagef("%s: per-table options are not supported yet; remove the key (every selected table takes the task's settings)", at)
+		if decode, ok := mappingKeys[k.Value]; ok {
+			if err := decode(tf, at, v); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		decode, ok := fileKeys[k.Value]
 		if !ok {
@@ -178,7 +185,12 @@ func unknownKey(path string, k *yaml.Node) error {
 	if near := nearestKey(k.Value); near != "" {
 		hint = fmt.Sprintf("; did you mean %s?", near)
 	}
-	return usagef("%s:%d: unknown key %q%s (known keys: %s)", path, k.Line, k.Value, hint, strings.Join(TaskFileKeys(), ", "))
+	keys := TaskFileKeys()
+	for k := range mappingKeys {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return usagef("%s:%d: unknown key %q%s (known keys: %s)", path, k.Line, k.Value, hint, strings.Join(keys, ", "))
 }
 
 // nearestKey is the known key within two edits of key, if any: a typo or a

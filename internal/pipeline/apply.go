@@ -281,13 +281,13 @@ func (a *apply) rows(at *applyTable, ev change.Event) error {
 	}
 	for i := 0; i+step <= len(ev.Images); i += step {
 		var err error
-		switch ev.Op {
+		switch ev.Op { // images hold every source column: keep the selected ones
 		case change.Insert:
-			err = a.insert(at, ev.Images[i])
+			err = a.insert(at, at.table.Project(ev.Images[i]))
 		case change.Delete:
-			err = a.delete(at, ev.Images[i])
+			err = a.delete(at, at.table.Project(ev.Images[i]))
 		case change.Update:
-			err = a.update(at, ev.Images[i], ev.Images[i+1])
+			err = a.update(at, at.table.Project(ev.Images[i]), at.table.Project(ev.Images[i+1]))
 		}
 		if err != nil {
 			return err

@@ -40,6 +40,8 @@ type task struct {
 	stopAt change.Position
 	// cutAt is where a replayed group must commit (see sink.ErrGroupLost).
 	cutAt change.Position
+	// mapNotes say what the task file's mapping leaves out (indexes).
+	mapNotes []string
 }
 
 // Run connects, prechecks and runs the selected phases. A failed precheck
@@ -90,6 +92,9 @@ func (r *Runner) prepare(ctx context.Context) (*task, error) {
 	if err != nil {
 		return t, err
 	}
+	for _, n := range t.mapNotes {
+		r.Log.Warn("mapping", "note", n)
+	}
 	for _, res := range report.Results {
 		if res.Acked {
 			r.Log.Warn("acknowledged precheck warning", "check", res.ID, "object", res.Object, "message", res.Message)
@@ -131,6 +136,9 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 		if err != nil {
 			return t, nil, err
 		}
+		if t.mapNotes, err = applyMapping(t.tables, r.Task.Mapping); err != nil {
+			return t, nil, err
+		}
 		in.Tables = t.tables
 		if t.state, err = t.dst.LoadTask(ctx, r.Task.Name); err != nil && !isMissingState(err) {
 			return t, nil, err
@@ -160,6 +168,7 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 	if err != nil {
 		return t, nil, err
 	}
+	report.Names = precheck.NamesOf(t.tables)
 	report.Ack(r.Task.Acks)
 	return t, report, nil
 }

@@ -36,6 +36,9 @@ func (r *Runner) Verify(ctx context.Context, o VerifyOptions) (*verify.Report, e
 	if err != nil {
 		return nil, err
 	}
+	if _, err := applyMapping(tables, r.Task.Mapping); err != nil {
+		return nil, err
+	}
 	for _, p := range problems {
 		return nil, fmt.Errorf("%s.%s: %w (exclude the table with --exclude %s)", p.Table, p.Column, p.Err, p.Table)
 	}

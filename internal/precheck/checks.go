@@ -167,7 +167,7 @@ func checkTables(r *Report, in Input) {
 			checkName(r, t.String()+"."+c.Name, c.TargetName)
 			if prev, ok := names[c.TargetName]; ok {
 				r.Add(IDNameCollision, Error, t.String(), fmt.Sprintf("columns %q and %q both become %q in PostgreSQL", prev, c.Name, c.TargetName),
-					"rename one of the columns on the source")
+					"give one of them another name in the task file (tables: "+t.String()+": rename_columns: {column: new_name}), or use --case source")
 			}
 			names[c.TargetName] = c.Name
 		}
@@ -184,7 +184,7 @@ func checkTables(r *Report, in Input) {
 			full := t.TargetSchema + "." + rel
 			if prev, ok := targets[full]; ok && prev != t.String() {
 				r.Add(IDNameCollision, Error, t.String(), fmt.Sprintf("%s and %s both need the name %s in PostgreSQL (tables and indexes share one namespace per schema)", prev, t, full),
-					"exclude one of the tables with --exclude, or rename the table or index on the source")
+					"give one of the tables another name in the task file (tables: db.table: target: schema.name, or rename_tables), or exclude it with --exclude")
 			}
 			targets[full] = t.String()
 		}
@@ -195,7 +195,7 @@ func checkTables(r *Report, in Input) {
 func checkName(r *Report, object, target string) {
 	if len(target) > 63 {
 		r.Add(IDNameTooLong, Error, object, fmt.Sprintf("the name %q is %d bytes; PostgreSQL truncates names to 63 bytes", target, len(target)),
-			"rename the object on the source to 63 bytes or fewer, or exclude it")
+			"give it a name of 63 bytes or fewer in the task file (schemas, tables: target, rename_columns), or exclude it")
 	}
 }
 

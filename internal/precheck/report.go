@@ -25,9 +25,10 @@ type Result struct {
 	Acked       bool     `json:"acknowledged,omitempty"`
 }
 
-// Report collects results.
+// Report collects results, and the target names the checks saw.
 type Report struct {
 	Results []Result
+	Names   []Name
 }
 
 // Add records a result.

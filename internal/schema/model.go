@@ -79,6 +79,9 @@ type Column struct {
 	// OnUpdate is the ON UPDATE expression from EXTRA ("current_timestamp()"),
 	// "" when there is none. Added so that CreateTable can report it.
 	OnUpdate string
+	// Position is the column's index among the source table's columns
+	// (Table.SourceColumns): where its value is in a binlog row image.
+	Position int
 }
 
 // IndexColumn is one key part of an index.
@@ -125,6 +128,29 @@ type Table struct {
 	AutoIncrement uint64
 	// SystemVersioned is set for MariaDB tables WITH SYSTEM VERSIONING.
 	SystemVersioned bool
+	// SourceColumns names every column of the source table in order, also
+	// those a task file leaves out of Columns: a binlog row holds them all.
+	SourceColumns []string
+}
+
+// Project picks the selected columns' values out of a full source row
+// image (one value per SourceColumns entry), in Columns order. A table
+// that keeps every column in place returns the image itself.
+func (t *Table) Project(image []any) []any {
+	if len(t.Columns) == len(image) {
+		identity := true
+		for i := range t.Columns {
+			identity = identity && t.Columns[i].Position == i
+		}
+		if identity {
+			return image
+		}
+	}
+	out := make([]any, len(t.Columns))
+	for i := range t.Columns {
+		out[i] = image[t.Columns[i].Position]
+	}
+	return out
 }
 
 // String names the table as db.table, for messages.

@@ -263,9 +263,9 @@ func (r *reader) rows(h *replication.EventHeader, e *replication.RowsEvent) erro
 		return r.stop(h, fmt.Sprintf("table %s: unknown rows event type %s", t, h.EventType))
 	}
 	switch {
-	case int(e.ColumnCount) != len(t.Columns):
+	case int(e.ColumnCount) != sourceColumns(t):
 		return r.stop(h, fmt.Sprintf("table %s: the binlog row has %d columns but the table has %d: its schema changed (DDL) "+
-			"after the task read it; the task must be reloaded", t, e.ColumnCount, len(t.Columns)))
+			"after the task read it; the task must be reloaded", t, e.ColumnCount, sourceColumns(t)))
 	case !fullImage(e, op == change.Update):
 		return r.stop(h, fmt.Sprintf("table %s: the binlog rows lack columns (binlog_row_image is not FULL): "+
 			"run SET GLOBAL binlog_row_image=FULL on the source (and make sure no session changes it), then reload the task", t))

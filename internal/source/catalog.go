@@ -48,8 +48,10 @@ func (s *Source) Catalog(ctx context.Context, sel Selector) ([]*schema.Table, []
 	var problems []ColumnProblem
 	for _, t := range tables {
 		sortIndexes(t)
+		t.SourceColumns = make([]string, len(t.Columns))
 		for i := range t.Columns {
 			c := &t.Columns[i]
+			c.Position, t.SourceColumns[i] = i, c.Name
 			c.TargetName = schema.TargetName(c.Name)
 			if err := schema.Classify(c); err != nil {
 				problems = append(problems, ColumnProblem{Table: t.String(), Column: c.Name, Err: err})

@@ -1,0 +1,234 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Mapping says how source objects are named and shaped in the target: the
+// case policy, database → schema renames, table rename rules, and options
+// per table. The zero Mapping is the default: every database a schema of
+// the same name, every table and column lower-cased.
+type Mapping struct {
+	Case    string            // default | source | target | upper (see Task.Case)
+	Schemas map[string]string // source database → target schema, literal
+	Rules   []RenameRule      // applied in order to each table name; the first that matches
+	Tables  map[string]*TableOptions
+}
+
+// RenameRule renames the tables matching a db.table glob: a prefix, a
+// suffix, and/or a regular-expression replacement of the table name (Go
+// syntax, $1 for groups). The result then takes the case policy.
+type RenameRule struct {
+	Line           int
+	Match          Pattern
+	Prefix, Suffix string
+	Replace        *regexp.Regexp
+	With           string
+}
+
+// Apply renames a source table name by the rule.
+func (r RenameRule) Apply(name string) string {
+	if r.Replace != nil {
+		name = r.Replace.ReplaceAllString(name, r.With)
+	}
+	return r.Prefix + name + r.Suffix
+}
+
+// TableOptions are the options of one source table (tables: db.table: …).
+type TableOptions struct {
+	Line int
+	// Target is "schema.table" or "table" (the schema from the database's
+	// mapping), literal; "" keeps the mapped name.
+	Target string
+	// Columns selects the columns, in the table's order; nil: all.
+	Columns []string
+	// Rename maps source column → target column, literal.
+	Rename map[string]string
+}
+
+// Table returns the options of db.table, or nil.
+func (m *Mapping) Table(db, table string) *TableOptions {
+	if m == nil {
+		return nil
+	}
+	return m.Tables[db+"."+table]
+}
+
+// mappingKeys decode the task file keys that hold a Mapping's parts.
+var mappingKeys = map[string]func(tf *TaskFile, at place, n *yaml.Node) error{
+	"schemas":       decodeSchemas,
+	"rename_tables": decodeRules,
+	"tables":        decodeTables,
+}
+
+// stringMap decodes a mapping of names to names.
+func stringMap(at place, n *yaml.Node, what string) (map[string]string, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, usagef("%s: want a mapping of %s, found %s", at, what, kindName(n))
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		kat := place{path: at.path, key: at.key + "." + k.Value, line: k.Line}
+		if k.Kind != yaml.ScalarNode || k.Value == "" {
+			return nil, usagef("%s: a key must be a name", kat)
+		}
+		if _, dup := out[k.Value]; dup {
+			return nil, usagef("%s: %q is given twice", kat, k.Value)
+		}
+		s, err := scalar(kat, v, "a name")
+		if err != nil {
+			return nil, err
+		}
+		if s == "" {
+			return nil, usagef("%s: an empty name", kat)
+		}
+		out[k.Value] = s
+	}
+	return out, nil
+}
+
+func decodeSchemas(tf *TaskFile, at place, n *yaml.Node) error {
+	m, err := stringMap(at, n, "source database to PostgreSQL schema, e.g. shop: sales")
+	tf.Mapping.Schemas = m
+	return err
+}
+
+// decodeRules decodes rename_tables: a list of {match, prefix, suffix,
+// replace: [regexp, replacement]}.
+func decodeRules(tf *TaskFile, at place, n *yaml.Node) error {
+	if n.Kind != yaml.SequenceNode {
+		return usagef("%s: want a list of rules such as - {match: shop.*, prefix: old_}, found %s", at, kindName(n))
+	}
+	for _, item := range n.Content {
+		item = resolve(item)
+		iat := place{path: at.path, key: at.key, line: item.Line}
+		if item.Kind != yaml.MappingNode {
+			return usagef("%s: a rule is a mapping with match and prefix, suffix or replace", iat)
+		}
+		r := RenameRule{Line: item.Line}
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			k, v := item.Content[i], resolve(item.Content[i+1])
+			kat := place{path: at.path, key: at.key + "." + k.Value, line: k.Line}
+			var err error
+			switch k.Value {
+			case "match":
+				var s string
+				if s, err = scalar(kat, v, "a db.table glob"); err == nil {
+					if r.Match, err = ParsePattern(s); err != nil {
+						err = usagef("%s: %v", kat, err)
+					}
+				}
+			case "prefix":
+				r.Prefix, err = scalar(kat, v, "text")
+			case "suffix":
+				r.Suffix, err = scalar(kat, v, "text")
+			case "replace":
+				if v.Kind != yaml.SequenceNode || len(v.Content) != 2 {
+					return usagef("%s: want [regexp, replacement], e.g. [\"^tmp_(.*)$\", \"t_$1\"]", kat)
+				}
+				var re, with string
+				if re, err = scalar(kat, resolve(v.Content[0]), "a regular expression"); err == nil {
+					if with, err = scalar(kat, resolve(v.Content[1]), "a replacement"); err == nil {
+						r.With = with
+						if r.Replace, err = regexp.Compile(re); err != nil {
+							err = usagef("%s: %v", kat, err)
+						}
+					}
+				}
+			default:
+				return usagef("%s: unknown key %q in a rename rule (known: match, prefix, suffix, replace)", kat, k.Value)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if r.Match.Raw == "" {
+			return usagef("%s: a rename rule needs match: db.table glob", iat)
+		}
+		if r.Prefix == "" && r.Suffix == "" && r.Replace == nil {
+			return usagef("%s: a rename rule needs prefix, suffix or replace", iat)
+		}
+		tf.Mapping.Rules = append(tf.Mapping.Rules, r)
+	}
+	return nil
+}
+
+// tableKeys are the keys of one table's options.
+var tableKeys = []string{"columns", "rename_columns", "target"}
+
+func decodeTables(tf *TaskFile, at place, n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return usagef("%s: want a mapping of db.table to its options, found %s", at, kindName(n))
+	}
+	tf.Mapping.Tables = map[string]*TableOptions{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		tat := place{path: at.path, key: at.key + "." + k.Value, line: k.Line}
+		db, table, ok := strings.Cut(k.Value, ".")
+		if k.Kind != yaml.ScalarNode || !ok || db == "" || table == "" || strings.ContainsAny(k.Value, "*?") {
+			return usagef("%s: a table is named db.table, exactly (no globs)", tat)
+		}
+		if _, dup := tf.Mapping.Tables[k.Value]; dup {
+			return usagef("%s: the table is given twice", tat)
+		}
+		if v.Kind != yaml.MappingNode {
+			return usagef("%s: want the table's options (%s), found %s", tat, strings.Join(tableKeys, ", "), kindName(v))
+		}
+		o := &TableOptions{Line: k.Line}
+		for j := 0; j+1 < len(v.Content); j += 2 {
+			ok, ov := v.Content[j], resolve(v.Content[j+1])
+			oat := place{path: at.path, key: tat.key + "." + ok.Value, line: ok.Line}
+			var err error
+			switch ok.Value {
+			case "target":
+				if o.Target, err = scalar(oat, ov, "schema.table or table"); err == nil {
+					if parts := strings.Split(o.Target, "."); len(parts) > 2 || slices.Contains(parts, "") {
+						err = usagef("%s: %q: want schema.table or table", oat, o.Target)
+					}
+				}
+			case "columns":
+				o.Columns, err = list(func(label, s string) error {
+					if s == "" {
+						return usagef("%s: an empty column name", label)
+					}
+					return nil
+				})(oat, ov)
+			case "rename_columns":
+				o.Rename, err = stringMap(oat, ov, "source column to target column, e.g. total: amount")
+			default:
+				return usagef("%s: unknown table option %q (known: %s)", oat, ok.Value, strings.Join(tableKeys, ", "))
+			}
+			if err != nil {
+				return err
+			}
+		}
+		tf.Mapping.Tables[k.Value] = o
+	}
+	return nil
+}
+
+// CheckNames reports a table option that names a column the table does
+// not have: called with the source's columns once the catalog is read.
+func (o *TableOptions) CheckNames(table string, has func(string) bool) error {
+	for _, c := range o.Columns {
+		if !has(c) {
+			return usagef("task file line %d: tables.%s.columns: the table has no column %q", o.Line, table, c)
+		}
+	}
+	for c := range o.Rename {
+		if !has(c) {
+			return usagef("task file line %d: tables.%s.rename_columns: the table has no column %q", o.Line, table, c)
+		}
+	}
+	return nil
+}
+
+func (m Mapping) String() string {
+	return fmt.Sprintf("case %s, %d schema renames, %d rules, %d tables", m.Case, len(m.Schemas), len(m.Rules), len(m.Tables))
+}

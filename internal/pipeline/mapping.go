@@ -1,0 +1,117 @@
+package pipeline
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sluicedb/sluice/internal/config"
+	"github.com/sluicedb/sluice/internal/schema"
+)
+
+// caseName applies a case policy to a source name (not to names the task
+// file gives literally).
+func caseName(policy, name string) string {
+	switch policy {
+	case "source":
+		return name
+	case "upper":
+		return strings.Map(func(r rune) rune {
+			if 'a' <= r && r <= 'z' {
+				return r - ('a' - 'A')
+			}
+			return r
+		}, name)
+	}
+	return schema.TargetName(name) // default and target: PostgreSQL's folding of unquoted names
+}
+
+// applyMapping names every table and column in the target and keeps the
+// selected columns, as the task's mapping says: the case policy for names
+// the task file does not give, schemas renamed by database, tables by rule
+// or by their own target, columns selected and renamed. A task-file option
+// that names something the source does not have is a usage error.
+func applyMapping(tables []*schema.Table, m config.Mapping) (notes []string, err error) {
+	known := map[string]bool{}
+	for _, t := range tables {
+		known[t.Database+"."+t.Name] = true
+		t.TargetSchema = caseName(m.Case, t.Database)
+		if s, ok := m.Schemas[t.Database]; ok {
+			t.TargetSchema = s
+		}
+		base := t.Name
+		for _, r := range m.Rules {
+			if r.Match.Match(t.Database, t.Name) {
+				base = r.Apply(base)
+				break
+			}
+		}
+		t.TargetName = caseName(m.Case, base)
+		o := m.Table(t.Database, t.Name)
+		if o != nil && o.Target != "" {
+			if s, tn, ok := strings.Cut(o.Target, "."); ok {
+				t.TargetSchema, t.TargetName = s, tn
+			} else {
+				t.TargetName = o.Target
+			}
+		}
+		n, err := mapColumns(t, o, m.Case)
+		if err != nil {
+			return nil, err
+		}
+		notes = append(notes, n...)
+	}
+	for name, o := range m.Tables {
+		if !known[name] {
+			return nil, &config.UsageError{Msg: fmt.Sprintf("task file line %d: tables.%s: no such table among the selected ones; "+
+				"check the name (db.table, as in MySQL) and --include/--exclude", o.Line, name)}
+		}
+	}
+	return notes, nil
+}
+
+// mapColumns keeps the selected columns of t and names them. Indexes and
+// foreign keys over a column left out are left out too, each with a note
+// (foreign keys are noted by the schema phase); the key that identifies
+// rows must stay.
+func mapColumns(t *schema.Table, o *config.TableOptions, policy string) ([]string, error) {
+	if o != nil {
+		if err := o.CheckNames(t.String(), func(c string) bool { return t.Column(c) != nil }); err != nil {
+			return nil, err
+		}
+	}
+	keep := t.Columns[:0:0]
+	for _, c := range t.Columns {
+		if o != nil && o.Columns != nil && !slices.Contains(o.Columns, c.Name) {
+			continue
+		}
+		c.TargetName = caseName(policy, c.Name)
+		if o != nil && o.Rename[c.Name] != "" {
+			c.TargetName = o.Rename[c.Name]
+		}
+		keep = append(keep, c)
+	}
+	if len(keep) == len(t.Columns) {
+		t.Columns = keep
+		return nil, nil
+	}
+	if k := t.Key(); k != nil {
+		for _, kc := range k.Columns {
+			if !slices.Contains(o.Columns, kc.Name) {
+				return nil, &config.UsageError{Msg: fmt.Sprintf("task file line %d: tables.%s.columns leaves out %s, a column of the key "+
+					"that identifies rows (%s); add it", o.Line, t, kc.Name, k.Name)}
+			}
+		}
+	}
+	t.Columns = keep
+	has := func(name string) bool { return t.Column(name) != nil }
+	var notes []string
+	t.Indexes = slices.DeleteFunc(t.Indexes, func(ix schema.Index) bool {
+		drop := slices.ContainsFunc(ix.Columns, func(c schema.IndexColumn) bool { return c.Name != "" && !has(c.Name) })
+		if drop {
+			notes = append(notes, fmt.Sprintf("%s: index %s is not created: it covers a column the task file leaves out", t, ix.Name))
+		}
+		return drop
+	})
+	return notes, nil
+}
