@@ -133,3 +133,54 @@ func TestMappingErrors(t *testing.T) {
 		t.Errorf("case upper: %v, want %s", got, want)
 	}
 }
+
+// TestTransforms applies every transform and added column on both paths
+// and checks each against the same function computed by MariaDB itself.
+func TestTransforms(t *testing.T) {
+	src := testdb.MySQL(t)
+	dst := testdb.Postgres(t)
+	src.Exec(t, `CREATE TABLE cust (id INT PRIMARY KEY, email VARCHAR(100), name VARCHAR(50) NOT NULL, card VARCHAR(20),
+			note TEXT NOT NULL, code VARCHAR(10), city VARCHAR(30))`,
+		`INSERT INTO cust SELECT seq, CONCAT('user', seq, '@example.com'), CONCAT('Zoë ', seq), CONCAT('41111111', LPAD(seq, 8, '0')),
+			'private', IF(seq % 5 = 0, NULL, CONCAT('k', seq)), CONCAT('  City ', seq, ' ') FROM seq_1_to_200`)
+	task := mappingTask(t, src, dst, fmt.Sprintf(`tables:
+  %s.cust:
+    transforms: {email: sha256, name: upper, card: redact(4), note: null, code: "concat('c-', $value)", city: trim}
+    add_columns: {src_db: $database, src_table: $table, changed_at: $commit_ts, region: "'eu-1'"}
+`, src.Name))
+	mustRun(t, "run", "--task", task, "--phases", "schema,full")
+	src.Exec(t, `UPDATE cust SET email = CONCAT('new', id, '@example.com'), name = 'Renée' WHERE id <= 20`,
+		`INSERT INTO cust VALUES (500, 'x@y.z', 'late', '1234', 'n', 'q', ' Oslo')`, `DELETE FROM cust WHERE id BETWEEN 190 AND 195`)
+	mustRun(t, "run", "--task", task, "--stop-when-caught-up")
+
+	want := src.QueryRows(t, fmt.Sprintf(`SELECT CAST(id AS CHAR), SHA2(email, 256), UPPER(name),
+			CONCAT(REPEAT('*', GREATEST(CHAR_LENGTH(card) - 4, 0)), RIGHT(card, 4)), 'NULL', IFNULL(CONCAT('c-', code), 'NULL'), TRIM(city),
+			'%s', 'cust', IF(id <= 20 OR id = 500, 'changed', 'NULL'), 'eu-1' FROM cust o ORDER BY o.id`, src.Name))
+	got := dst.QueryRows(t, fmt.Sprintf(`SELECT id::text, email, name, card, coalesce(note, 'NULL'), coalesce(code, 'NULL'), city,
+			src_db, src_table, CASE WHEN changed_at IS NULL THEN 'NULL' WHEN changed_at > now() - interval '5 minutes' THEN 'changed' ELSE 'old' END,
+			region FROM %q.cust o ORDER BY o.id`, strings.ToLower(src.Name)))
+	if len(want) != len(got) {
+		t.Fatalf("%d rows in the target, %d in the source", len(got), len(want))
+	}
+	for i := range want {
+		if fmt.Sprint(want[i]) != fmt.Sprint(got[i]) {
+			t.Errorf("row %d:\n source (transformed by MariaDB) %v\n target                          %v", i, want[i], got[i])
+			break
+		}
+	}
+	types := dst.QueryRows(t, `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'cust'
+		ORDER BY ordinal_position`, strings.ToLower(src.Name))
+	if fmt.Sprint(types) != "[[id integer] [email text] [name character varying] [card character varying] [note text] [code text] "+
+		"[city character varying] [src_db text] [src_table text] [changed_at timestamp with time zone] [region text]]" {
+		t.Errorf("target columns: %v", types)
+	}
+	v := sluice(t, "verify", "--task", task)
+	if v.code != 0 || !strings.Contains(v.stdout, "email is transformed (sha256) by the task file: its values are not compared") {
+		t.Errorf("verify: exit %d\n%s%s", v.code, v.stdout, v.stderr)
+	}
+
+	bad := mappingTask(t, src, dst, fmt.Sprintf("tables:\n  %s.cust:\n    transforms: {id: sha256}\n", src.Name))
+	if r := sluice(t, "check", "--task", bad); r.code != 2 || !strings.Contains(r.stderr, "id is a column of the key") {
+		t.Errorf("transform of a key: exit %d\n%s", r.code, r.stderr)
+	}
+}

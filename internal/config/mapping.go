@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sluicedb/sluice/internal/transform"
 )
 
 // Mapping says how source objects are named and shaped in the target: the
@@ -49,6 +51,16 @@ type TableOptions struct {
 	Columns []string
 	// Rename maps source column → target column, literal.
 	Rename map[string]string
+	// Transforms change a column's values on the way, by source column.
+	Transforms map[string]*transform.Func
+	// Add lists the columns added to the target table, in file order.
+	Add []AddColumn
+}
+
+// AddColumn is a column the target table gets that the source has not.
+type AddColumn struct {
+	Name  string // literal target name
+	Value *transform.Added
 }
 
 // Table returns the options of db.table, or nil.
@@ -160,7 +172,7 @@ func decodeRules(tf *TaskFile, at place, n *yaml.Node) error {
 }
 
 // tableKeys are the keys of one table's options.
-var tableKeys = []string{"columns", "rename_columns", "target"}
+var tableKeys = []string{"add_columns", "columns", "rename_columns", "target", "transforms"}
 
 func decodeTables(tf *TaskFile, at place, n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
@@ -201,6 +213,27 @@ func decodeTables(tf *TaskFile, at place, n *yaml.Node) error {
 				})(oat, ov)
 			case "rename_columns":
 				o.Rename, err = stringMap(oat, ov, "source column to target column, e.g. total: amount")
+			case "transforms":
+				if ov.Kind == yaml.MappingNode { // `note: null` is the null transform, not a missing value
+					for j := 1; j < len(ov.Content); j += 2 {
+						if v := resolve(ov.Content[j]); v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
+							v.Value, v.Tag = "null", "!!str"
+						}
+					}
+				}
+				var m map[string]string
+				if m, err = stringMap(oat, ov, "column to transform, e.g. email: sha256"); err == nil {
+					o.Transforms = map[string]*transform.Func{}
+					for c, expr := range m {
+						if o.Transforms[c], err = transform.Parse(expr); err != nil {
+							return usagef("%s.%s: %v", oat, c, err)
+						}
+					}
+				}
+			case "add_columns":
+				if o.Add, err = decodeAdded(oat, ov); err != nil {
+					return err
+				}
 			default:
 				return usagef("%s: unknown table option %q (known: %s)", oat, ok.Value, strings.Join(tableKeys, ", "))
 			}
@@ -211,6 +244,24 @@ func decodeTables(tf *TaskFile, at place, n *yaml.Node) error {
 		tf.Mapping.Tables[k.Value] = o
 	}
 	return nil
+}
+
+// decodeAdded decodes add_columns, keeping the file's order.
+func decodeAdded(at place, n *yaml.Node) ([]AddColumn, error) {
+	m, err := stringMap(at, n, "new column to its value, e.g. source_db: $database")
+	if err != nil {
+		return nil, err
+	}
+	var out []AddColumn
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		name := n.Content[i].Value
+		v, err := transform.ParseAdded(m[name])
+		if err != nil {
+			return nil, usagef("%s.%s: %v", at, name, err)
+		}
+		out = append(out, AddColumn{Name: name, Value: v})
+	}
+	return out, nil
 }
 
 // CheckNames reports a table option that names a column the table does
@@ -224,6 +275,14 @@ func (o *TableOptions) CheckNames(table string, has func(string) bool) error {
 	for c := range o.Rename {
 		if !has(c) {
 			return usagef("task file line %d: tables.%s.rename_columns: the table has no column %q", o.Line, table, c)
+		}
+	}
+	for c := range o.Transforms {
+		if !has(c) {
+			return usagef("task file line %d: tables.%s.transforms: the table has no column %q", o.Line, table, c)
+		}
+		if o.Columns != nil && !slices.Contains(o.Columns, c) {
+			return usagef("task file line %d: tables.%s.transforms: column %q is left out by columns", o.Line, table, c)
 		}
 	}
 	return nil

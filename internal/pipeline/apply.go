@@ -31,6 +31,7 @@ type apply struct {
 	txns    int64           // applied in this attempt
 	changes int64
 	lastLag time.Duration
+	evTime  time.Time // the commit time of the rows event being applied ($commit_ts)
 	// published: what the live state already counts
 	pubTxns, pubChanges int64
 }
@@ -275,6 +276,7 @@ func (a *apply) report(out io.Writer) {
 
 // rows queues the statements of one rows event.
 func (a *apply) rows(at *applyTable, ev change.Event) error {
+	a.evTime = ev.Time
 	step := 1
 	if ev.Op == change.Update {
 		step = 2
@@ -302,7 +304,7 @@ func (a *apply) convert(at *applyTable, image []any) ([]any, error) {
 	if len(image) != len(at.convs) {
 		return nil, fmt.Errorf("a binlog row of %s has %d columns, the table has %d", at.table, len(image), len(at.convs))
 	}
-	out := make([]any, len(image))
+	out := make([]any, at.shape.width(len(image)))
 	for i, v := range image {
 		var err error
 		var fix value.Fix
@@ -313,6 +315,13 @@ func (a *apply) convert(at *applyTable, image []any) ([]any, error) {
 		if fix != 0 {
 			at.count(fix)
 		}
+	}
+	var commit any
+	if !a.evTime.IsZero() {
+		commit = a.evTime
+	}
+	if err := at.shape.apply(at.table, out, commit); err != nil {
+		return nil, &RowError{Table: at.table.String(), Key: keyOf(at.loadTable, image), Err: err}
 	}
 	return out, nil
 }

@@ -190,6 +190,10 @@ func (t *task) loadTable(tb *schema.Table) (*loadTable, error) {
 		lt.convs = append(lt.convs, conv)
 		lt.cols = append(lt.cols, c.TargetName)
 	}
+	lt.shape = newShaper(tb, t.Task.Mapping.Table(tb.Database, tb.Name))
+	for _, a := range tb.Added {
+		lt.cols = append(lt.cols, a.Name)
+	}
 	if key := tb.Key(); key != nil {
 		for _, kc := range key.Columns {
 			for i := range tb.Columns {

@@ -59,6 +59,9 @@ func applyMapping(tables []*schema.Table, m config.Mapping) (notes []string, err
 		if err != nil {
 			return nil, err
 		}
+		if err := shapeColumns(t, o); err != nil {
+			return nil, err
+		}
 		notes = append(notes, n...)
 	}
 	for name, o := range m.Tables {

@@ -19,6 +19,7 @@ type loadTable struct {
 	keyIdx   []int    // positions of the key columns, for error messages
 	progress *progress.Table
 	fixes    [4]atomic.Int64 // counts per value.Fix bit
+	shape    *shaper         // transforms and added columns; nil: none
 }
 
 // fixNames are the Fix bits in order, for the per-table report.
@@ -40,7 +41,7 @@ type rowSource struct {
 
 func newRowSource(lt *loadTable, rows *source.Rows) *rowSource {
 	n := len(lt.table.Columns)
-	rs := &rowSource{lt: lt, rows: rows, raw: make([]any, n), ptrs: make([]any, n), out: make([]any, n)}
+	rs := &rowSource{lt: lt, rows: rows, raw: make([]any, n), ptrs: make([]any, n), out: make([]any, lt.shape.width(n))}
 	for i := range rs.raw {
 		rs.ptrs[i] = &rs.raw[i]
 	}
@@ -75,6 +76,10 @@ func (rs *rowSource) Next() bool {
 			rs.lt.count(fix)
 		}
 		rs.out[i] = out
+	}
+	if err := rs.lt.shape.apply(rs.lt.table, rs.out, nil); err != nil {
+		rs.err = &RowError{Table: rs.lt.table.String(), Key: keyOf(rs.lt, rs.raw), Err: err}
+		return false
 	}
 	rs.n++
 	if rs.n == progressEvery {

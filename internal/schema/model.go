@@ -82,6 +82,17 @@ type Column struct {
 	// Position is the column's index among the source table's columns
 	// (Table.SourceColumns): where its value is in a binlog row image.
 	Position int
+	// Transform names the task file's transform of the column's values
+	// ("" none); TargetType, when set, replaces the mapped PostgreSQL type
+	// (a transform whose result is text).
+	Transform  string
+	TargetType string
+}
+
+// AddedColumn is a target column the source table has not (a task file's
+// add_columns): nullable, of type Type.
+type AddedColumn struct {
+	Name, Type string
 }
 
 // IndexColumn is one key part of an index.
@@ -131,6 +142,8 @@ type Table struct {
 	// SourceColumns names every column of the source table in order, also
 	// those a task file leaves out of Columns: a binlog row holds them all.
 	SourceColumns []string
+	// Added are target columns after Columns, filled by sluice (add_columns).
+	Added []AddedColumn
 }
 
 // Project picks the selected columns' values out of a full source row

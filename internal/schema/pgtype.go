@@ -25,6 +25,9 @@ var postgisTypes = map[string]string{
 // The map is the one in SPEC §4; every value the source can hold fits the
 // target type without loss.
 func PGType(c *Column, o Options) (string, error) {
+	if c.TargetType != "" {
+		return c.TargetType, nil
+	}
 	switch c.Kind {
 	case KindInt:
 		return intType(c)

@@ -29,6 +29,9 @@ func CreateTable(t *Table, o Options) ([]string, []Note, error) {
 		}
 		lines = append(lines, def)
 	}
+	for _, a := range t.Added {
+		lines = append(lines, Ident(a.Name)+" "+a.Type)
+	}
 	name := targetTable(t)
 	for i := range t.Indexes {
 		ix := &t.Indexes[i]

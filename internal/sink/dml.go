@@ -115,6 +115,10 @@ func TargetOf(t *schema.Table) Target {
 		tg.Geometry = append(tg.Geometry, c.Kind == schema.KindGeometry)
 		pos[c.Name] = i
 	}
+	for _, a := range t.Added { // filled by sluice, after the source's columns
+		tg.Cols = append(tg.Cols, a.Name)
+		tg.Geometry = append(tg.Geometry, false)
+	}
 	key := t.Key()
 	if key != nil {
 		for _, c := range key.Columns {

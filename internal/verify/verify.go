@@ -142,6 +142,11 @@ func (v *Verifier) table(ctx context.Context, g *errgroup.Group, t *schema.Table
 		return err
 	}
 	r.Mode = modeNames[tb.mode]
+	for _, c := range t.Columns {
+		if c.Transform != "" {
+			v.notes.Store(fmt.Sprintf("%s.%s is transformed (%s) by the task file: its values are not compared", t, c.Name, c.Transform), struct{}{})
+		}
+	}
 	run := &tableRun{t: tb, r: r}
 	switch tb.mode {
 	case byRange:
