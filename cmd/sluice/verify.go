@@ -29,9 +29,9 @@ compared in sluice (exact bits, JSON by value, canonical address). Tables
 without a key are compared as multisets of rows.
 
 While sluice run applies the binlog to the target, a difference is reported
-only if it is still there after the target's checkpoint has passed the source
-position at which it was seen (--settle bounds the wait, --rounds the
-re-checks).
+only once confirmed: the source row held still from before a source position
+until after the target, past that position, was read — and the target's row
+still differs (--settle bounds each wait, --rounds the re-checks).
 
 --repair rewrites the differing rows from the source, in transactions that
 hold the task's apply lock, then compares them again. A running sync then
@@ -91,7 +91,7 @@ be compared, 2 bad usage.`,
 	fl.Int64Var(&f.ChunkRows, "chunk-rows", 50000, "rows per checksum range")
 	fl.BoolVar(&o.Repair, "repair", false, "rewrite differing rows from the source, then re-verify them")
 	fl.DurationVar(&o.Settle, "settle", time.Minute, "how long to wait for a running sync to apply past a source position before reporting a difference")
-	fl.IntVar(&o.Rounds, "rounds", 3, "re-checks of a differing row while a sync is running")
+	fl.IntVar(&o.Rounds, "rounds", 5, "re-checks of a differing row while a sync is running (a row changing in every one is not reported)")
 	fl.StringVar(&output, "output", "text", "report format: text or json")
 	fl.StringVar(&f.CPUProfile, "cpu-profile", "", "write a Go CPU profile to this file (for performance reports)")
 	_ = fl.MarkHidden("cpu-profile")

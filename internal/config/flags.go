@@ -56,7 +56,7 @@ func (f *Flags) RegisterTask(fl *pflag.FlagSet) {
 	fl.StringVar(&f.Phases, "phases", "", "phases to run, comma-separated: schema,full,incremental (default all)")
 	fl.StringVar(&f.Name, "name", "default", "task name: keys the task's state in the target's sluice schema")
 	fl.StringArrayVar(&f.Acks, "ack", nil, "acknowledge a precheck warning by id, e.g. table-without-key (repeatable)")
-	fl.StringVar(&f.Conflict, "conflict", "error", "when target tables exist: error")
+	fl.StringVar(&f.Conflict, "conflict", "error", "when target tables exist: error (refuse to start) or ignore (load into them: the full load keeps a row the target has, the binlog overwrites it)")
 	fl.StringVar(&f.Case, "case", "default", "target name case policy: default or target (lower-case), source (as in MySQL), upper")
 	fl.StringVar(&f.ZeroDate, "zero-date", "-infinity", "zero dates in NOT NULL columns: -infinity or fail (nullable columns get NULL)")
 	fl.StringVar(&f.BadText, "bad-text", "fail", "NUL bytes and invalid UTF-8 in text: fail (name the row) or strip (and count)")

@@ -172,10 +172,8 @@ func progressProblem(d time.Duration) string {
 
 func conflictProblem(s string) string {
 	switch s {
-	case "error":
+	case "error", "ignore":
 		return ""
-	case "ignore":
-		return `"ignore" is not implemented yet; use error (the default)`
 	}
 	return fmt.Sprintf("%q is not a policy; use error or ignore", s)
 }

@@ -154,7 +154,7 @@ func TestTaskFileErrors(t *testing.T) {
 		{"bad phase", "phases: [schema, copy]", []string{`task.yaml:1: phases: unknown phase "copy"`}},
 		{"empty ack", "ack: [a, '']", []string{"ack: an empty check id"}},
 		{"bad name", "name: bad name!", []string{`name: "bad name!" is not a valid task name`}},
-		{"conflict ignore", "conflict: ignore", []string{`conflict: "ignore" is not implemented yet`}},
+		{"conflict other", "conflict: overwrite", []string{`conflict: "overwrite" is not a policy; use error or ignore`}},
 		{"bad case", "case: lower", []string{`case: "lower" is not a case policy`}},
 		{"bad zero date", "zero_date: epoch", []string{`zero_date: "epoch" is not a policy; use -infinity or fail`}},
 		{"bad text policy", "bad_text: ignore", []string{`bad_text: "ignore" is not a policy; use fail or strip`}},

@@ -331,7 +331,7 @@ func (a *apply) insert(at *applyTable, image []any) error {
 	if err != nil {
 		return err
 	}
-	if a.ap.Idempotent && len(at.tg.Key) > 0 {
+	if (a.ap.Idempotent || at.overwrite) && len(at.tg.Key) > 0 {
 		for _, q := range at.dml.Conflicts {
 			a.ap.Queue(q, row)
 		}
@@ -348,11 +348,14 @@ func (a *apply) delete(at *applyTable, image []any) error {
 		return err
 	}
 	key := func() string { return keyOf(at.loadTable, image) }
-	if len(at.tg.Key) == 0 {
+	switch {
+	case len(at.tg.Key) == 0:
 		a.ap.QueueChecked(at.dml.DeleteRow, row, "delete", at.table.String(), key)
-		return nil
+	case at.overwrite:
+		a.ap.Queue(at.dml.Delete, pick(row, at.tg.Key))
+	default:
+		a.ap.QueueChecked(at.dml.Delete, pick(row, at.tg.Key), "delete", at.table.String(), key)
 	}
-	a.ap.QueueChecked(at.dml.Delete, pick(row, at.tg.Key), "delete", at.table.String(), key)
 	return nil
 }
 
@@ -370,7 +373,7 @@ func (a *apply) update(at *applyTable, before, after []any) error {
 		a.ap.QueueChecked(at.dml.UpdateRow, append(row, old...), "update", at.table.String(), key)
 		return nil
 	}
-	if !a.ap.Idempotent {
+	if !a.ap.Idempotent && !at.overwrite {
 		a.ap.QueueChecked(at.dml.Update, append(row, pick(old, at.tg.Key)...), "update", at.table.String(), key)
 		return nil
 	}

@@ -131,6 +131,9 @@ type applyTable struct {
 	*loadTable
 	dml sink.DML
 	tg  sink.Target
+	// overwrite is --conflict ignore on a table found in the target: the
+	// source's rows overwrite it (upserts), a delete may find nothing.
+	overwrite bool
 	// copiedAt is the consistent snapshot the whole table was copied from,
 	// when there is one: source transactions before it are already in the
 	// copy and are skipped for this table, so that replaying the overlap
@@ -150,7 +153,7 @@ func (t *task) applyTables(ctx context.Context) (map[*schema.Table]*applyTable, 
 			return nil, err
 		}
 		tg := sink.TargetOf(tb)
-		out[tb] = &applyTable{loadTable: lt, dml: sink.BuildDML(tg), tg: tg, copiedAt: copied[ref(tb)]}
+		out[tb] = &applyTable{loadTable: lt, dml: sink.BuildDML(tg), tg: tg, copiedAt: copied[ref(tb)], overwrite: t.keeps(tb)}
 	}
 	return out, nil
 }

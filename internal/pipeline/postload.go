@@ -24,6 +24,10 @@ func (t *task) postLoad(ctx context.Context) error {
 		if done[ref(tb)] {
 			continue
 		}
+		if t.adopted[ref(tb)] { // not ours: no indexes, sequences or keys added
+			t.Log.Info("post-load steps skipped: the table existed before the task", "table", tb.String())
+			continue
+		}
 		g.Go(func() error {
 			stmts, notes := schema.PostLoad(tb, t.options())
 			t.logNotes(notes)
@@ -50,6 +54,9 @@ func (t *task) foreignKeys(ctx context.Context) error {
 	}
 	lookup := func(db, table string) *schema.Table { return synced[[2]string{db, table}] }
 	for _, tb := range t.tables {
+		if t.adopted[ref(tb)] {
+			continue
+		}
 		fks, notes := schema.ForeignKeyDDLs(tb, lookup)
 		t.logNotes(notes)
 		for _, fk := range fks {

@@ -42,6 +42,8 @@ type task struct {
 	cutAt change.Position
 	// mapNotes say what the task file's mapping leaves out (indexes).
 	mapNotes []string
+	// adopted are the tables the task found in the target, not created.
+	adopted map[sink.TableRef]bool
 }
 
 // Run connects, prechecks and runs the selected phases. A failed precheck
@@ -65,6 +67,9 @@ func (r *Runner) Run(ctx context.Context) error {
 			return err
 		}
 	} else if err := t.adoptTables(ctx); err != nil {
+		return err
+	}
+	if err := t.loadAdopted(ctx); err != nil {
 		return err
 	}
 	if r.Task.Phases.Full {
@@ -149,6 +154,7 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 			}
 		}
 		in.CreatesTables = r.Task.Phases.Schema
+		in.IgnoreConflicts = r.Task.Conflict == "ignore"
 		in.ReadsBinlog = r.Task.Phases.Incremental
 		in.LoadsData = r.Task.Phases.Full && (t.state == nil || !t.state.FullDone)
 		in.ScanRows = r.Task.ScanRows

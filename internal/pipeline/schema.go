@@ -21,10 +21,20 @@ func (t *task) schemaPhase(ctx context.Context) error {
 	if t.createPostGIS {
 		prelude = append(prelude, "CREATE EXTENSION IF NOT EXISTS postgis")
 	}
+	found, err := t.foundTables(ctx, created)
+	if err != nil {
+		return err
+	}
 	schemas := map[string]bool{}
 	var ddl []sink.TableDDL
 	for _, tb := range t.tables {
 		if created[ref(tb)] {
+			continue
+		}
+		if found[ref(tb)] { // --conflict ignore: the table stays as it is
+			t.Log.Info("the target table exists: loading into it (--conflict ignore)", "table", tb.String(),
+				"target", tb.TargetSchema+"."+tb.TargetName)
+			ddl = append(ddl, sink.TableDDL{Ref: ref(tb), Adopted: true})
 			continue
 		}
 		if !schemas[tb.TargetSchema] {
@@ -61,7 +71,7 @@ func (t *task) adoptTables(ctx context.Context) error {
 	for _, tb := range t.tables {
 		if !created[ref(tb)] {
 			refs = append(refs, ref(tb))
-			ddl = append(ddl, sink.TableDDL{Ref: ref(tb)})
+			ddl = append(ddl, sink.TableDDL{Ref: ref(tb), Adopted: true})
 		}
 	}
 	existing, err := t.dst.ExistingTables(ctx, refs)
@@ -85,6 +95,41 @@ func (t *task) adoptTables(ctx context.Context) error {
 		return nil
 	}
 	return t.dst.CreateTables(ctx, t.Task.Name, nil, ddl)
+}
+
+// foundTables are the target tables that exist but this task did not
+// create: with --conflict ignore the task adopts them; otherwise the
+// precheck has refused to start.
+func (t *task) foundTables(ctx context.Context, created map[sink.TableRef]bool) (map[sink.TableRef]bool, error) {
+	found := map[sink.TableRef]bool{}
+	if t.Task.Conflict != "ignore" {
+		return found, nil
+	}
+	var refs []sink.TableRef
+	for _, tb := range t.tables {
+		if !created[ref(tb)] {
+			refs = append(refs, ref(tb))
+		}
+	}
+	existing, err := t.dst.ExistingTables(ctx, refs)
+	for _, e := range existing {
+		found[e] = true
+	}
+	return found, err
+}
+
+// loadAdopted reads which tables the task found rather than created.
+func (t *task) loadAdopted(ctx context.Context) error {
+	var err error
+	t.adopted, err = t.dst.AdoptedTables(ctx, t.Task.Name)
+	return err
+}
+
+// keeps reports whether the full load keeps a target row that has the
+// key of a source row, and the binlog apply overwrites it: --conflict
+// ignore on a table the task found in the target.
+func (t *task) keeps(tb *schema.Table) bool {
+	return t.Task.Conflict == "ignore" && t.adopted[ref(tb)]
 }
 
 func (t *task) logNotes(notes []schema.Note) {

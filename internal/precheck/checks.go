@@ -20,6 +20,7 @@ const (
 	IDUnsupportedType  = "unsupported-type"
 	IDTableWithoutKey  = "table-without-key"
 	IDTargetExists     = "target-table-exists"
+	IDTargetColumns    = "target-table-columns"
 	IDTargetEncoding   = "target-encoding"
 	IDTargetPrivileges = "target-privileges"
 	IDNameTooLong      = "name-too-long"
@@ -74,6 +75,9 @@ type Input struct {
 	ReaderName string
 	// ScanRows bounds the scan of each table for problem values (0: none).
 	ScanRows int64
+	// IgnoreConflicts is --conflict ignore: existing target tables are
+	// loaded into, not refused.
+	IgnoreConflicts bool
 	// StripBadText and FailZeroDates are the value policies in force.
 	StripBadText, FailZeroDates bool
 }
@@ -232,6 +236,9 @@ func checkTarget(ctx context.Context, r *Report, in Input) error {
 	if err != nil {
 		return err
 	}
+	if in.IgnoreConflicts {
+		return checkAdopted(ctx, r, in, existing)
+	}
 	// One result per source table, naming every taken relation.
 	var order []string
 	taken := map[string][]string{}
@@ -335,6 +342,44 @@ func checkResume(ctx context.Context, r *Report, in Input) error {
 		r.Add(IDSourceHistory, Error, in.Resume.String(), stop.Reason, "reload the task, or point --source at the server the task started on")
 	case err != nil:
 		return err
+	}
+	return nil
+}
+
+// checkAdopted checks, for --conflict ignore, that each existing target
+// table has every column the task writes (the others it leaves alone).
+func checkAdopted(ctx context.Context, r *Report, in Input, existing []sink.TableRef) error {
+	for _, e := range existing {
+		var t *schema.Table
+		for _, c := range in.Tables {
+			if c.Database == e.SourceDB && c.Name == e.SourceTable && c.TargetName == e.TargetTable && c.TargetSchema == e.TargetSchema {
+				t = c
+			}
+		}
+		if t == nil {
+			continue // an index name: sluice creates no indexes on a table it did not create
+		}
+		have, err := in.Sink.TableColumns(ctx, e.TargetSchema, e.TargetTable)
+		if err != nil {
+			return err
+		}
+		var missing []string
+		for _, c := range t.Columns {
+			if !have[c.TargetName] {
+				missing = append(missing, c.TargetName)
+			}
+		}
+		for _, a := range t.Added {
+			if !have[a.Name] {
+				missing = append(missing, a.Name)
+			}
+		}
+		if len(missing) > 0 {
+			name := schema.QualifiedName(e.TargetSchema, e.TargetTable)
+			r.Add(IDTargetColumns, Error, t.String(),
+				fmt.Sprintf("--conflict ignore loads into the existing %s, which lacks the column(s) %s", name, strings.Join(missing, ", ")),
+				fmt.Sprintf("ALTER TABLE %s ADD COLUMN …; or leave the columns out or rename them in the task file (tables: %s: columns / rename_columns)", name, t))
+		}
 	}
 	return nil
 }

@@ -3,10 +3,12 @@ package sink
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sluicedb/sluice/internal/change"
+	"github.com/sluicedb/sluice/internal/schema"
 )
 
 // CopyChunk loads one chunk with COPY (binary format) and marks it done.
@@ -21,8 +23,12 @@ import (
 //
 // pos is the position of the consistent snapshot the chunk is read from, or
 // nil when the read view is not tied to a position (no global read lock).
+//
+// keep is --conflict ignore on a table that was in the target before the
+// task: the chunk goes through a temporary table, and a row whose key (or
+// other unique value) the table already holds is kept as it is.
 func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int, cols []string,
-	src pgx.CopyFromSource, bytes func() int64, pos *change.Position) (int64, error) {
+	src pgx.CopyFromSource, bytes func() int64, pos *change.Position, keep bool) (int64, error) {
 	var n int64
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
@@ -34,7 +40,11 @@ func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int
 			}
 		}
 		var err error
-		n, err = tx.CopyFrom(ctx, pgx.Identifier{ref.TargetSchema, ref.TargetTable}, cols, src)
+		if keep {
+			n, err = copyKeeping(ctx, tx, ref, cols, src)
+		} else {
+			n, err = tx.CopyFrom(ctx, pgx.Identifier{ref.TargetSchema, ref.TargetTable}, cols, src)
+		}
 		if err != nil {
 			return err
 		}
@@ -60,4 +70,23 @@ func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int
 		return 0, fmt.Errorf("copying %s.%s chunk %d: %w", ref.SourceDB, ref.SourceTable, seq, err)
 	}
 	return n, nil
+}
+
+// copyKeeping copies into a temporary table shaped like the target, then
+// inserts what does not conflict with the target's rows.
+func copyKeeping(ctx context.Context, tx pgx.Tx, ref TableRef, cols []string, src pgx.CopyFromSource) (int64, error) {
+	table := schema.QualifiedName(ref.TargetSchema, ref.TargetTable)
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE sluice_chunk (LIKE `+table+`) ON COMMIT DROP`); err != nil {
+		return 0, err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"sluice_chunk"}, cols, src); err != nil {
+		return 0, err
+	}
+	list := make([]string, len(cols))
+	for i, c := range cols {
+		list[i] = schema.Ident(c)
+	}
+	l := strings.Join(list, ", ")
+	tag, err := tx.Exec(ctx, `INSERT INTO `+table+` (`+l+`) SELECT `+l+` FROM sluice_chunk ON CONFLICT DO NOTHING`)
+	return tag.RowsAffected(), err
 }

@@ -11,6 +11,8 @@ import (
 type TableDDL struct {
 	Ref        TableRef
 	Statements []string
+	// Adopted marks a table found in the target, not created (no statements).
+	Adopted bool
 }
 
 // CreateTables runs the schema phase in one transaction: the prelude
@@ -30,8 +32,8 @@ func (s *Sink) CreateTables(ctx context.Context, task string, prelude []string, 
 					return fmt.Errorf("schema sync: creating %s.%s: %w\nstatement: %s", t.Ref.TargetSchema, t.Ref.TargetTable, err, q)
 				}
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO sluice.table_state (task, source_db, source_table, target_schema, target_table)
-				VALUES ($1, $2, $3, $4, $5)`, task, t.Ref.SourceDB, t.Ref.SourceTable, t.Ref.TargetSchema, t.Ref.TargetTable)
+			_, err := tx.Exec(ctx, `INSERT INTO sluice.table_state (task, source_db, source_table, target_schema, target_table, adopted)
+				VALUES ($1, $2, $3, $4, $5, $6)`, task, t.Ref.SourceDB, t.Ref.SourceTable, t.Ref.TargetSchema, t.Ref.TargetTable, t.Adopted)
 			if err != nil {
 				return fmt.Errorf("schema sync: recording %s.%s: %w", t.Ref.SourceDB, t.Ref.SourceTable, err)
 			}

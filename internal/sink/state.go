@@ -63,6 +63,9 @@ var stateDDL = []string{
 		PRIMARY KEY (task, source_db, source_table, seq),
 		FOREIGN KEY (task, source_db, source_table) REFERENCES sluice.table_state ON DELETE CASCADE
 	)`,
+	// Tables the task found in the target and did not create (--conflict
+	// ignore, or no schema phase): sluice adds no indexes or keys to them.
+	`ALTER TABLE sluice.table_state ADD COLUMN IF NOT EXISTS adopted boolean NOT NULL DEFAULT false`,
 }
 
 // Task is the stored state of one task.
@@ -153,6 +156,45 @@ func deref[T any](p *T) T {
 func (s *Sink) CreatedTables(ctx context.Context, task string) (map[TableRef]bool, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT source_db, source_table, target_schema, target_table
 		FROM sluice.table_state WHERE task = $1`, task)
+	if err != nil {
+		return nil, fmt.Errorf("reading the tables of task %s: %w", task, err)
+	}
+	defer rows.Close()
+	out := map[TableRef]bool{}
+	for rows.Next() {
+		var r TableRef
+		if err := rows.Scan(&r.SourceDB, &r.SourceTable, &r.TargetSchema, &r.TargetTable); err != nil {
+			return nil, err
+		}
+		out[r] = true
+	}
+	return out, rows.Err()
+}
+
+// TableColumns returns the column names of a target table.
+func (s *Sink) TableColumns(ctx context.Context, schema, table string) (map[string]bool, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT attname::text FROM pg_attribute
+		WHERE attrelid = to_regclass(quote_ident($1) || '.' || quote_ident($2)) AND attnum > 0 AND NOT attisdropped`, schema, table)
+	if err != nil {
+		return nil, fmt.Errorf("reading the columns of %s.%s: %w", schema, table, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out[c] = true
+	}
+	return out, rows.Err()
+}
+
+// AdoptedTables lists the tables this task found in the target rather
+// than created.
+func (s *Sink) AdoptedTables(ctx context.Context, task string) (map[TableRef]bool, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT source_db, source_table, target_schema, target_table
+		FROM sluice.table_state WHERE task = $1 AND adopted`, task)
 	if err != nil {
 		return nil, fmt.Errorf("reading the tables of task %s: %w", task, err)
 	}

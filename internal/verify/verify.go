@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,7 +68,10 @@ func New(ctx context.Context, src *source.Source, dst *sink.Sink, opts Options) 
 		if err != nil {
 			return nil, err
 		}
-		v.follow, v.hasState = !p.Checkpoint.IsZero(), p.Exists
+		// A task past its full load may be applying the binlog (or about
+		// to: the first checkpoint comes within a second of the phase's
+		// start); waitFor finds out when it is not.
+		v.follow, v.hasState = !p.Checkpoint.IsZero() || !p.LoadEnd.IsZero(), p.Exists
 	}
 	return v, nil
 }
@@ -312,21 +316,74 @@ func (v *Verifier) rowChunk(ctx context.Context, run *tableRun, c *chunk) error 
 	return nil
 }
 
-// settle re-compares differing rows after the target has applied past the
-// source position at which they were seen, up to Rounds times; rows that
-// converge were changes in flight, not differences.
+// settle confirms a chunk's differences while a sync runs. In a round the
+// differing keys' source rows are read, then the source position P; once
+// the target's checkpoint has passed P its rows are read, then the source
+// rows again. A row differs if its source row was the same in both reads
+// (it held still from before P until after the target's read, so the
+// target, at or past P, must hold it) and the target's row is not that. A
+// row that changed meanwhile is re-checked next round, up to Rounds; one
+// that never held still is not reported as a difference, only counted in a
+// note. Without a running sync (or when the target does not catch up in
+// time) the differences are reported as first seen.
 func (v *Verifier) settle(ctx context.Context, c *chunk, res *result) (*result, error) {
-	for round := 0; v.follow && round < v.opts.Rounds && len(res.diffs) > 0; round++ {
-		if !v.waitFor(ctx, res.pos) {
-			break
-		}
-		next, err := v.compare(ctx, c, res.keys())
+	if !v.follow || len(res.diffs) == 0 {
+		return res, nil
+	}
+	out := &result{rows: res.rows, pos: res.pos}
+	pending := res.keys()
+	for round := 0; round < v.opts.Rounds && len(pending) > 0; round++ {
+		before, err := v.mysqlRows(ctx, c, pending)
 		if err != nil {
 			return nil, err
 		}
-		res = next
+		pos, err := v.src.CurrentPosition(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !v.waitFor(ctx, pos) {
+			return res, nil // the target does not catch up: as seen, with waitFor's note
+		}
+		target, err := v.pgRows(ctx, c, pending)
+		if err != nil {
+			return nil, err
+		}
+		after, err := v.mysqlRows(ctx, c, pending)
+		if err != nil {
+			return nil, err
+		}
+		still := stableKeys(before, after)
+		pending = pending[:0:0]
+		for _, d := range diffRows(c.t, before, target) {
+			if still(d.keyText) {
+				out.diffs = append(out.diffs, d)
+			} else {
+				pending = append(pending, d.keyText)
+			}
+		}
+		slices.Sort(pending)
+		pending = slices.Compact(pending)
+		out.pos = pos
 	}
-	return res, nil
+	if len(pending) > 0 {
+		v.notes.Store(fmt.Sprintf("%s: %d row(s) changed on the source in every one of %d re-checks and were not confirmed; run verify again",
+			c.t.src, len(pending), v.opts.Rounds), struct{}{})
+	}
+	return out, nil
+}
+
+// stableKeys reports, by key text, whether the source rows are the same
+// in both reads (the same values, or absent from both).
+func stableKeys(before, after []row) func(key string) bool {
+	rows := func(rs []row) map[string]string {
+		m := map[string]string{}
+		for _, r := range rs {
+			m[r.key] += "\x00" + r.text // a keyless table may hold one text twice
+		}
+		return m
+	}
+	was, now := rows(before), rows(after)
+	return func(key string) bool { return was[key] == now[key] }
 }
 
 // waitFor waits until the target's checkpoint reaches pos, at most Settle;
@@ -335,13 +392,19 @@ func (v *Verifier) waitFor(ctx context.Context, pos change.Position) bool {
 	if v.stalled.Load() || pos.IsZero() {
 		return false
 	}
-	deadline := time.Now().Add(v.opts.Settle)
+	start := time.Now()
+	deadline := start.Add(v.opts.Settle)
 	for {
 		p, err := v.positions(ctx)
 		if err == nil {
 			if ok, err := p.Checkpoint.Reached(pos); err == nil && ok {
 				return true
 			}
+		}
+		if err == nil && p.Checkpoint.IsZero() && time.Since(start) > noApplyAfter {
+			v.stalled.Store(true)
+			v.notes.Store(fmt.Sprintf("task %q has not applied the binlog (no checkpoint): differences are reported as seen", v.opts.Task), struct{}{})
+			return false
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			v.stalled.Store(true)
@@ -356,6 +419,10 @@ func (v *Verifier) waitFor(ctx context.Context, pos change.Position) bool {
 		}
 	}
 }
+
+// noApplyAfter is how long a task past its full load may take to save
+// its first checkpoint before verify decides no sync is applying.
+const noApplyAfter = 5 * time.Second
 
 // positions reads the task's positions in the target.
 func (v *Verifier) positions(ctx context.Context) (sink.Positions, error) {
