@@ -32,7 +32,7 @@ func newRoot() *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &config.UsageError{Msg: err.Error() + "\nsee: " + c.CommandPath() + " --help"}
 	})
-	root.AddCommand(newRun(), newCheck(), newVerify(), newVersion())
+	root.AddCommand(newRun(), newCheck(), newVerify(), newServer(), newVersion())
 	return root
 }
 
