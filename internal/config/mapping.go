@@ -20,6 +20,10 @@ type Mapping struct {
 	Schemas map[string]string // source database → target schema, literal
 	Rules   []RenameRule      // applied in order to each table name; the first that matches
 	Tables  map[string]*TableOptions
+	// Merge lets several source tables (in this task or in others) share
+	// one target table: each row carries its origin, and a key that two
+	// origins both have is reported as a collision.
+	Merge bool
 }
 
 // RenameRule renames the tables matching a db.table glob: a prefix, a
@@ -73,6 +77,11 @@ func (m *Mapping) Table(db, table string) *TableOptions {
 
 // mappingKeys decode the task file keys that hold a Mapping's parts.
 var mappingKeys = map[string]func(tf *TaskFile, at place, n *yaml.Node) error{
+	"merge": func(tf *TaskFile, at place, n *yaml.Node) error {
+		v, err := boolean(at, n)
+		tf.Mapping.Merge = err == nil && v[0] == "true"
+		return err
+	},
 	"schemas":       decodeSchemas,
 	"rename_tables": decodeRules,
 	"tables":        decodeTables,

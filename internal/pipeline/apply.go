@@ -331,6 +331,10 @@ func (a *apply) insert(at *applyTable, image []any) error {
 	if err != nil {
 		return err
 	}
+	if at.tg.Origin > 0 && len(at.tg.Key) > 0 {
+		a.queueMerge(at, row, image)
+		return nil
+	}
 	if (a.ap.Idempotent || at.overwrite) && len(at.tg.Key) > 0 {
 		for _, q := range at.dml.Conflicts {
 			a.ap.Queue(q, row)
@@ -349,6 +353,8 @@ func (a *apply) delete(at *applyTable, image []any) error {
 	}
 	key := func() string { return keyOf(at.loadTable, image) }
 	switch {
+	case at.tg.Origin > 0 && len(at.tg.Key) > 0: // only the origin's own row
+		a.ap.QueueChecked(at.dml.Delete, append(pick(row, at.tg.Key), row[at.tg.Origin-1]), "delete", at.table.String(), key)
 	case len(at.tg.Key) == 0:
 		a.ap.QueueChecked(at.dml.DeleteRow, row, "delete", at.table.String(), key)
 	case at.overwrite:
@@ -373,6 +379,13 @@ func (a *apply) update(at *applyTable, before, after []any) error {
 		a.ap.QueueChecked(at.dml.UpdateRow, append(row, old...), "update", at.table.String(), key)
 		return nil
 	}
+	if at.tg.Origin > 0 && a.ap.Idempotent { // the row may be missing or newer; never another origin's
+		if keyChanged(before, after, at.tg.Key) {
+			a.ap.Queue(at.dml.Delete, append(pick(old, at.tg.Key), old[at.tg.Origin-1]))
+		}
+		a.queueMerge(at, row, after)
+		return nil
+	}
 	if !a.ap.Idempotent && !at.overwrite {
 		a.ap.QueueChecked(at.dml.Update, append(row, pick(old, at.tg.Key)...), "update", at.table.String(), key)
 		return nil
@@ -387,6 +400,21 @@ func (a *apply) update(at *applyTable, before, after []any) error {
 	}
 	a.ap.Queue(at.dml.Upsert, row)
 	return nil
+}
+
+// queueMerge upserts a merged table's row, which must not take a key
+// another origin holds.
+func (a *apply) queueMerge(at *applyTable, row, image []any) {
+	keyCols := make([]string, len(at.tg.Key))
+	for i, k := range at.tg.Key {
+		keyCols[i] = at.tg.Cols[k]
+	}
+	keyVals := pick(row, at.tg.Key)
+	table := schema.QualifiedName(at.table.TargetSchema, at.table.TargetName)
+	a.ap.QueueCollision(at.dml.Merge, row, table, keyOf(at.loadTable, image), at.table.Origin,
+		func(ctx context.Context, q sink.Querier) string {
+			return sink.OriginOf(ctx, q, table, keyCols, keyVals)
+		})
 }
 
 func pick(row []any, idx []int) []any {

@@ -18,7 +18,7 @@ func (t *task) copyChunk(ctx context.Context, reader *sql.Conn, pos *change.Posi
 	}
 	defer rows.Close()
 	rs := newRowSource(j.lt, rows)
-	_, err = t.dst.CopyChunk(ctx, t.Task.Name, ref(j.lt.table), j.chunk.Seq, j.lt.cols, rs, func() int64 { return rs.bytes }, pos, t.keeps(j.lt.table))
+	_, err = t.dst.CopyChunk(ctx, t.Task.Name, ref(j.lt.table), j.chunk.Seq, j.lt.cols, rs, func() int64 { return rs.bytes }, pos, t.copyMode(j.lt.table))
 	if err != nil {
 		if rs.err != nil { // the conversion error, not COPY's wrapping of it
 			return rs.err

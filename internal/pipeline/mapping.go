@@ -31,7 +31,9 @@ func caseName(policy, name string) string {
 // the task file does not give, schemas renamed by database, tables by rule
 // or by their own target, columns selected and renamed. A task-file option
 // that names something the source does not have is a usage error.
-func applyMapping(tables []*schema.Table, m config.Mapping) (notes []string, err error) {
+//
+// origin names the source server (host:port) for a merge task's rows.
+func applyMapping(tables []*schema.Table, m config.Mapping, origin string) (notes []string, err error) {
 	known := map[string]bool{}
 	for _, t := range tables {
 		known[t.Database+"."+t.Name] = true
@@ -61,6 +63,10 @@ func applyMapping(tables []*schema.Table, m config.Mapping) (notes []string, err
 		}
 		if err := shapeColumns(t, o); err != nil {
 			return nil, err
+		}
+		if m.Merge { // every row says where it comes from
+			t.Origin = origin + "/" + t.String()
+			t.Added = append(t.Added, schema.AddedColumn{Name: schema.OriginColumn, Type: "text"})
 		}
 		notes = append(notes, n...)
 	}

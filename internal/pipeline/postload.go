@@ -20,10 +20,13 @@ func (t *task) postLoad(ctx context.Context) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(t.Task.Parallel)
+	seen := map[string]bool{} // merged tables share one target: its steps run once
 	for _, tb := range t.tables {
-		if done[ref(tb)] {
+		target := tb.TargetSchema + "." + tb.TargetName
+		if done[ref(tb)] || seen[target] {
 			continue
 		}
+		seen[target] = true
 		if t.adopted[ref(tb)] { // not ours: no indexes, sequences or keys added
 			t.Log.Info("post-load steps skipped: the table existed before the task", "table", tb.String())
 			continue
@@ -53,10 +56,13 @@ func (t *task) foreignKeys(ctx context.Context) error {
 		synced[[2]string{tb.Database, tb.Name}] = tb
 	}
 	lookup := func(db, table string) *schema.Table { return synced[[2]string{db, table}] }
+	seen := map[string]bool{}
 	for _, tb := range t.tables {
-		if t.adopted[ref(tb)] {
+		target := tb.TargetSchema + "." + tb.TargetName
+		if t.adopted[ref(tb)] || seen[target] {
 			continue
 		}
+		seen[target] = true
 		fks, notes := schema.ForeignKeyDDLs(tb, lookup)
 		t.logNotes(notes)
 		for _, fk := range fks {

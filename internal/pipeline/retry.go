@@ -63,6 +63,7 @@ func retriable(err error) bool {
 		stop   *source.StopError
 		purged *source.PurgedError
 		div    *sink.DivergenceError
+		clash  *sink.CollisionError
 		row    *RowError
 		val    *value.Error
 		usage  *config.UsageError
@@ -71,7 +72,7 @@ func retriable(err error) bool {
 		my     *mysql.MySQLError
 	)
 	switch {
-	case errors.As(err, &stop), errors.As(err, &purged), errors.As(err, &div), errors.As(err, &row),
+	case errors.As(err, &stop), errors.As(err, &purged), errors.As(err, &div), errors.As(err, &clash), errors.As(err, &row),
 		errors.As(err, &val), errors.As(err, &usage), errors.As(err, &pre):
 		return false
 	case errors.As(err, &pg):

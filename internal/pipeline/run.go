@@ -141,7 +141,7 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 		if err != nil {
 			return t, nil, err
 		}
-		if t.mapNotes, err = applyMapping(t.tables, r.Task.Mapping); err != nil {
+		if t.mapNotes, err = applyMapping(t.tables, r.Task.Mapping, r.Task.Source.Addr); err != nil {
 			return t, nil, err
 		}
 		in.Tables = t.tables
@@ -154,7 +154,8 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 			}
 		}
 		in.CreatesTables = r.Task.Phases.Schema
-		in.IgnoreConflicts = r.Task.Conflict == "ignore"
+		in.IgnoreConflicts = r.Task.Conflict == "ignore" || r.Task.Mapping.Merge
+		in.Merge = r.Task.Mapping.Merge
 		in.ReadsBinlog = r.Task.Phases.Incremental
 		in.LoadsData = r.Task.Phases.Full && (t.state == nil || !t.state.FullDone)
 		in.ScanRows = r.Task.ScanRows

@@ -102,7 +102,7 @@ func (t *task) adoptTables(ctx context.Context) error {
 // precheck has refused to start.
 func (t *task) foundTables(ctx context.Context, created map[sink.TableRef]bool) (map[sink.TableRef]bool, error) {
 	found := map[sink.TableRef]bool{}
-	if t.Task.Conflict != "ignore" {
+	if t.Task.Conflict != "ignore" && !t.Task.Mapping.Merge {
 		return found, nil
 	}
 	var refs []sink.TableRef
@@ -127,9 +127,22 @@ func (t *task) loadAdopted(ctx context.Context) error {
 
 // keeps reports whether the full load keeps a target row that has the
 // key of a source row, and the binlog apply overwrites it: --conflict
-// ignore on a table the task found in the target.
+// ignore on a table the task found in the target (not when merging, where
+// such a row is another source's: a collision).
 func (t *task) keeps(tb *schema.Table) bool {
-	return t.Task.Conflict == "ignore" && t.adopted[ref(tb)]
+	return t.Task.Conflict == "ignore" && t.adopted[ref(tb)] && tb.Origin == ""
+}
+
+// copyMode is how the full load's rows meet the target table's.
+func (t *task) copyMode(tb *schema.Table) sink.CopyMode {
+	m := sink.CopyMode{Keep: t.keeps(tb)}
+	if tb.Origin != "" {
+		tg := sink.TargetOf(tb)
+		for _, k := range tg.Key {
+			m.Merge = append(m.Merge, tg.Cols[k])
+		}
+	}
+	return m
 }
 
 func (t *task) logNotes(notes []schema.Note) {

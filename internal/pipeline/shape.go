@@ -18,15 +18,20 @@ type shaper struct {
 
 // newShaper is nil for a table without transforms or added columns.
 func newShaper(t *schema.Table, o *config.TableOptions) *shaper {
-	if o == nil || (len(o.Transforms) == 0 && len(o.Add) == 0) {
+	if (o == nil || (len(o.Transforms) == 0 && len(o.Add) == 0)) && t.Origin == "" {
 		return nil
 	}
 	s := &shaper{funcs: make([]*transform.Func, len(t.Columns)), db: t.Database, table: t.Name}
-	for i := range t.Columns {
-		s.funcs[i] = o.Transforms[t.Columns[i].Name]
+	if o != nil {
+		for i := range t.Columns {
+			s.funcs[i] = o.Transforms[t.Columns[i].Name]
+		}
+		for _, a := range o.Add {
+			s.added = append(s.added, a.Value)
+		}
 	}
-	for _, a := range o.Add {
-		s.added = append(s.added, a.Value)
+	if t.Origin != "" {
+		s.added = append(s.added, transform.Constant(t.Origin))
 	}
 	return s
 }

@@ -36,7 +36,7 @@ func (r *Runner) Verify(ctx context.Context, o VerifyOptions) (*verify.Report, e
 	if err != nil {
 		return nil, err
 	}
-	if _, err := applyMapping(tables, r.Task.Mapping); err != nil {
+	if _, err := applyMapping(tables, r.Task.Mapping, r.Task.Source.Addr); err != nil {
 		return nil, err
 	}
 	for _, p := range problems {

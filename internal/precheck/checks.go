@@ -21,6 +21,7 @@ const (
 	IDTableWithoutKey  = "table-without-key"
 	IDTargetExists     = "target-table-exists"
 	IDTargetColumns    = "target-table-columns"
+	IDMergeMismatch    = "merge-mismatch"
 	IDTargetEncoding   = "target-encoding"
 	IDTargetPrivileges = "target-privileges"
 	IDNameTooLong      = "name-too-long"
@@ -75,9 +76,11 @@ type Input struct {
 	ReaderName string
 	// ScanRows bounds the scan of each table for problem values (0: none).
 	ScanRows int64
-	// IgnoreConflicts is --conflict ignore: existing target tables are
-	// loaded into, not refused.
+	// IgnoreConflicts is --conflict ignore, or merge: existing target tables
+	// are loaded into, not refused.
 	IgnoreConflicts bool
+	// Merge lets source tables share a target table (the task file's merge).
+	Merge bool
 	// StripBadText and FailZeroDates are the value policies in force.
 	StripBadText, FailZeroDates bool
 }
@@ -152,7 +155,8 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 }
 
 func checkTables(r *Report, in Input) {
-	targets := map[string]string{} // target name → source name
+	targets := map[string]string{}      // target name → source name
+	merged := map[string]*schema.Table{} // --merge: target table → its first source table
 	for _, t := range in.Tables {
 		if t.Key() == nil {
 			r.Add(IDTableWithoutKey, Warning, t.String(),
@@ -182,6 +186,17 @@ func checkTables(r *Report, in Input) {
 		}
 		checkName(r, t.String(), t.TargetName)
 		checkName(r, t.Database, t.TargetSchema)
+		if in.Merge {
+			full := t.TargetSchema + "." + t.TargetName
+			if u, ok := merged[full]; ok {
+				if why := mergeMismatch(u, t, schema.Options{PostGIS: in.Sink.PostGIS}); why != "" {
+					r.Add(IDMergeMismatch, Error, t.String(), fmt.Sprintf("%s and %s merge into %s, but %s", u, t, full, why),
+						"make the source tables' columns and keys the same, or map them to different target tables")
+				}
+				continue // its relations are u's
+			}
+			merged[full] = t
+		}
 		// Tables and indexes share one namespace per PostgreSQL schema, and
 		// CREATE … IF NOT EXISTS would silently skip a taken name.
 		for _, rel := range schema.Relations(t, schema.Options{PostGIS: in.Sink.PostGIS}) {
@@ -382,4 +397,34 @@ func checkAdopted(ctx context.Context, r *Report, in Input, existing []sink.Tabl
 		}
 	}
 	return nil
+}
+
+// mergeMismatch says how two source tables merged into one target table
+// differ in what the target holds: column names and types, and the key.
+func mergeMismatch(a, b *schema.Table, o schema.Options) string {
+	cols := func(t *schema.Table) string {
+		var out []string
+		for i := range t.Columns {
+			typ, _ := schema.PGType(&t.Columns[i], o)
+			out = append(out, t.Columns[i].TargetName+" "+typ)
+		}
+		return strings.Join(out, ", ")
+	}
+	if ca, cb := cols(a), cols(b); ca != cb {
+		return fmt.Sprintf("their columns differ: (%s) and (%s)", ca, cb)
+	}
+	key := func(t *schema.Table) string {
+		if k := t.Key(); k != nil {
+			var names []string
+			for _, c := range k.Columns {
+				names = append(names, c.Name)
+			}
+			return strings.Join(names, ", ")
+		}
+		return "none"
+	}
+	if ka, kb := key(a), key(b); ka != kb {
+		return fmt.Sprintf("their keys differ: (%s) and (%s)", ka, kb)
+	}
+	return ""
 }

@@ -144,7 +144,13 @@ type Table struct {
 	SourceColumns []string
 	// Added are target columns after Columns, filled by sluice (add_columns).
 	Added []AddedColumn
+	// Origin, when set (a merge task), names the source of the table's
+	// rows: the last Added column, OriginColumn, holds it in every row.
+	Origin string
 }
+
+// OriginColumn is the column of a merged table that names each row's source.
+const OriginColumn = "_sluice_origin"
 
 // Project picks the selected columns' values out of a full source row
 // image (one value per SourceColumns entry), in Columns order. A table

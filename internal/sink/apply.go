@@ -43,9 +43,11 @@ type Applier struct {
 // check is what one queued statement's result must satisfy: in strict
 // mode, an update or delete of table must touch exactly one row.
 type check struct {
-	op    string // "update" or "delete"; "" = not checked
-	table string
-	key   string // the row's key, for the message
+	op     string // "update", "delete" or opCollision; "" = not checked
+	table  string
+	key    string // the row's key, for the message
+	origin string // opCollision: the change's source
+	lookup func(context.Context, Querier) string
 }
 
 // DivergenceError is a change that found no row to update or delete while
@@ -152,10 +154,16 @@ func (a *Applier) Flush(ctx context.Context) error {
 	}
 	res := a.tx.SendBatch(ctx, &a.batch)
 	var err error
+	var collided check
 	for _, c := range a.checks {
 		var tag pgconn.CommandTag
 		tag, err = res.Exec()
 		if err != nil {
+			break
+		}
+		if c.op == opCollision && tag.RowsAffected() != 1 {
+			err = &CollisionError{Table: c.table, Key: c.key, Origin: c.origin}
+			collided = c
 			break
 		}
 		if c.op != "" && tag.RowsAffected() != 1 {
@@ -166,11 +174,15 @@ func (a *Applier) Flush(ctx context.Context) error {
 	if cerr := res.Close(); err == nil {
 		err = cerr
 	}
+	if ce, ok := err.(*CollisionError); ok && collided.lookup != nil {
+		ce.Other = collided.lookup(ctx, a.tx) // the transaction sees the group's own rows
+	}
 	a.batch = pgx.Batch{}
 	a.checks = a.checks[:0]
 	if err != nil {
 		var de *DivergenceError
-		if errors.As(err, &de) {
+		var ce *CollisionError
+		if errors.As(err, &de) || errors.As(err, &ce) {
 			return err
 		}
 		return fmt.Errorf("applying changes: %w", err)

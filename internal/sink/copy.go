@@ -24,11 +24,9 @@ import (
 // pos is the position of the consistent snapshot the chunk is read from, or
 // nil when the read view is not tied to a position (no global read lock).
 //
-// keep is --conflict ignore on a table that was in the target before the
-// task: the chunk goes through a temporary table, and a row whose key (or
-// other unique value) the table already holds is kept as it is.
+// mode says how rows meet the target's (see CopyMode).
 func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int, cols []string,
-	src pgx.CopyFromSource, bytes func() int64, pos *change.Position, keep bool) (int64, error) {
+	src pgx.CopyFromSource, bytes func() int64, pos *change.Position, mode CopyMode) (int64, error) {
 	var n int64
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
@@ -40,9 +38,12 @@ func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int
 			}
 		}
 		var err error
-		if keep {
+		switch {
+		case mode.Merge != nil:
+			n, err = copyMerging(ctx, tx, ref, cols, src, mode.Merge)
+		case mode.Keep:
 			n, err = copyKeeping(ctx, tx, ref, cols, src)
-		} else {
+		default:
 			n, err = tx.CopyFrom(ctx, pgx.Identifier{ref.TargetSchema, ref.TargetTable}, cols, src)
 		}
 		if err != nil {
@@ -70,6 +71,17 @@ func (s *Sink) CopyChunk(ctx context.Context, task string, ref TableRef, seq int
 		return 0, fmt.Errorf("copying %s.%s chunk %d: %w", ref.SourceDB, ref.SourceTable, seq, err)
 	}
 	return n, nil
+}
+
+// CopyMode is how a chunk's rows meet rows the target table has.
+type CopyMode struct {
+	// Keep is --conflict ignore on a table that was in the target before
+	// the task: the chunk goes through a temporary table, and a row whose
+	// key (or other unique value) the table already holds is kept as it is.
+	Keep bool
+	// Merge, the target key's columns, is a merged table: a key another
+	// origin holds is a collision (a *CollisionError).
+	Merge []string
 }
 
 // copyKeeping copies into a temporary table shaped like the target, then

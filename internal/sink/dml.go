@@ -19,6 +19,9 @@ type Target struct {
 	Uniques [][]int
 	// Geometry marks columns compared as bytes (PostGIS = compares boxes).
 	Geometry []bool
+	// Origin is 1 + the position of the merge origin column
+	// (schema.OriginColumn); 0 when the table is not merged.
+	Origin int
 }
 
 // DML is the set of statements apply uses for one table. Pure text, built
@@ -34,6 +37,11 @@ type DML struct {
 	// Conflicts[i] deletes the rows that hold the new row's values of
 	// Uniques[i] under another key: $1..$n the new row.
 	Conflicts []string
+	// Merged tables (Origin > 0): Merge inserts or overwrites the row of
+	// the same key only when it has the same origin ($1..$n the new row;
+	// no row affected: another origin holds the key); Update and Delete
+	// touch only rows of the change's origin (Delete: $k+1 the origin).
+	Merge string
 }
 
 // BuildDML renders the statements of t.
@@ -91,6 +99,17 @@ func BuildDML(t Target) DML {
 	}
 	d.Update = fmt.Sprintf("UPDATE %s SET %s WHERE %s", q, strings.Join(sets, ", "), where(n, t.Key))
 	d.Delete = fmt.Sprintf("DELETE FROM %s WHERE %s", q, where(0, t.Key))
+	if t.Origin > 0 {
+		origin := cols[t.Origin-1]
+		if len(excluded) == 0 { // a key-only table: touch the row so that it counts
+			excluded = []string{fmt.Sprintf("%s = EXCLUDED.%s", origin, origin)}
+		}
+		d.Merge = fmt.Sprintf("%s ON CONFLICT (%s) DO UPDATE SET %s WHERE %s.%s = EXCLUDED.%s",
+			d.Insert, strings.Join(keyCols, ", "), strings.Join(excluded, ", "), q, origin, origin)
+		d.Update += fmt.Sprintf(" AND %s = $%d", origin, t.Origin)
+		d.Delete += fmt.Sprintf(" AND %s = $%d", origin, len(t.Key)+1)
+		return d // other unique keys' conflicts are another origin's rows: not removed
+	}
 	for _, u := range t.Uniques {
 		conds := make([]string, len(u))
 		for i, k := range u {
@@ -116,6 +135,9 @@ func TargetOf(t *schema.Table) Target {
 		pos[c.Name] = i
 	}
 	for _, a := range t.Added { // filled by sluice, after the source's columns
+		if a.Name == schema.OriginColumn && t.Origin != "" {
+			tg.Origin = len(tg.Cols) + 1
+		}
 		tg.Cols = append(tg.Cols, a.Name)
 		tg.Geometry = append(tg.Geometry, false)
 	}

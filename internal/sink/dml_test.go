@@ -56,3 +56,22 @@ func TestUpsertAllKeyColumns(t *testing.T) {
 		t.Errorf("upsert = %s", got)
 	}
 }
+
+func TestMergeDML(t *testing.T) {
+	tg := Target{Ref: TableRef{TargetSchema: "s", TargetTable: "t"}, Cols: []string{"id", "v", "_sluice_origin"}, Key: []int{0}, Origin: 3,
+		Uniques: [][]int{{1}}}
+	d := BuildDML(tg)
+	for got, want := range map[string]string{
+		d.Merge: `INSERT INTO "s"."t" ("id", "v", "_sluice_origin") VALUES ($1, $2, $3) ON CONFLICT ("id") DO UPDATE SET ` +
+			`"v" = EXCLUDED."v", "_sluice_origin" = EXCLUDED."_sluice_origin" WHERE "s"."t"."_sluice_origin" = EXCLUDED."_sluice_origin"`,
+		d.Update: `UPDATE "s"."t" SET "id" = $1, "v" = $2, "_sluice_origin" = $3 WHERE "id" = $4 AND "_sluice_origin" = $3`,
+		d.Delete: `DELETE FROM "s"."t" WHERE "id" = $1 AND "_sluice_origin" = $2`,
+	} {
+		if got != want {
+			t.Errorf("got  %s\nwant %s", got, want)
+		}
+	}
+	if len(d.Conflicts) != 0 {
+		t.Errorf("a merged table's unique conflicts are another origin's rows: %v", d.Conflicts)
+	}
+}

@@ -209,6 +209,9 @@ type Added struct {
 	lit  string
 }
 
+// Constant is an added column holding text.
+func Constant(text string) *Added { return &Added{Expr: "const", lit: text} }
+
 // ParseAdded reads an added column's expression.
 func ParseAdded(expr string) (*Added, error) {
 	e := strings.TrimSpace(expr)

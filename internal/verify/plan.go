@@ -44,6 +44,9 @@ type table struct {
 	compact *table
 	// hashed marks a compact plan: its rows hold no key values to display.
 	hashed bool
+	// pgOnly restricts the target side to this source's rows (a merged
+	// table: its origin column), "" none.
+	pgOnly string
 }
 
 // orderSafe reports whether MySQL and PostgreSQL order values of kind k the
@@ -61,6 +64,9 @@ func newTable(t *schema.Table, p value.Policy, postgis bool, chunkRows int64) (*
 	tb := &table{src: t, cols: columns(t, p, postgis), mode: byRange,
 		myFrom: schema.MySQL.Quote(t.Database) + "." + schema.MySQL.Quote(t.Name),
 		pgFrom: schema.QualifiedName(t.TargetSchema, t.TargetName)}
+	if t.Origin != "" {
+		tb.pgOnly = schema.Ident(schema.OriginColumn) + " = " + schema.Literal(t.Origin)
+	}
 	for _, c := range tb.cols {
 		tb.fetch = tb.fetch || c.fetch
 	}
@@ -166,6 +172,9 @@ func (c *chunk) where(pg bool, keys []string) (string, []any, error) {
 		}
 		conds = append(conds, rowText(c.t.keyCols(), pg)+" IN ("+strings.Join(ph, ", ")+")")
 	}
+	if pg && c.t.pgOnly != "" {
+		conds = append(conds, c.t.pgOnly)
+	}
 	if len(conds) == 0 {
 		return "", args, nil
 	}
@@ -212,7 +221,11 @@ func (tb *table) bucketQuery(pg bool) string {
 		from = tb.pgFrom
 	}
 	b := bucketExpr(tb.keyCols(), tb.buckets, pg)
-	return "SELECT " + b + ", " + sumExpr(tb.cols, pg) + " FROM " + from + " GROUP BY 1"
+	where := ""
+	if pg && tb.pgOnly != "" {
+		where = " WHERE " + tb.pgOnly
+	}
+	return "SELECT " + b + ", " + sumExpr(tb.cols, pg) + " FROM " + from + where + " GROUP BY 1"
 }
 
 // rowsQuery reads the chunk's rows (or those with the given key texts):

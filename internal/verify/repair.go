@@ -145,6 +145,10 @@ func (v *Verifier) write(ctx context.Context, tx pgx.Tx, c *chunk, keys []string
 			b.Queue(dml.Insert, r...)
 			continue
 		}
+		if dml.Merge != "" { // a merged table: never another origin's row
+			b.Queue(dml.Merge, r...)
+			continue
+		}
 		for _, q := range dml.Conflicts {
 			b.Queue(q, r...)
 		}
