@@ -59,6 +59,9 @@ type TableOptions struct {
 	Transforms map[string]*transform.Func
 	// Add lists the columns added to the target table, in file order.
 	Add []AddColumn
+	// Filter keeps only the rows for which this MySQL WHERE condition is
+	// true, in the full load and in the binlog apply ("" all rows).
+	Filter string
 }
 
 // AddColumn is a column the target table gets that the source has not.
@@ -181,7 +184,7 @@ func decodeRules(tf *TaskFile, at place, n *yaml.Node) error {
 }
 
 // tableKeys are the keys of one table's options.
-var tableKeys = []string{"add_columns", "columns", "rename_columns", "target", "transforms"}
+var tableKeys = []string{"add_columns", "columns", "filter", "rename_columns", "target", "transforms"}
 
 func decodeTables(tf *TaskFile, at place, n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
@@ -222,6 +225,8 @@ func decodeTables(tf *TaskFile, at place, n *yaml.Node) error {
 				})(oat, ov)
 			case "rename_columns":
 				o.Rename, err = stringMap(oat, ov, "source column to target column, e.g. total: amount")
+			case "filter":
+				o.Filter, err = scalar(oat, ov, "a MySQL WHERE condition, e.g. \"status <> 'draft'\"")
 			case "transforms":
 				if ov.Kind == yaml.MappingNode { // `note: null` is the null transform, not a missing value
 					for j := 1; j < len(ov.Content); j += 2 {

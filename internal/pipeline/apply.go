@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/internal/change"
+	"github.com/sluicedb/sluice/internal/filter"
 	"github.com/sluicedb/sluice/internal/schema"
 	"github.com/sluicedb/sluice/internal/sink"
 	"github.com/sluicedb/sluice/internal/value"
@@ -281,15 +282,36 @@ func (a *apply) rows(at *applyTable, ev change.Event) error {
 	if ev.Op == change.Update {
 		step = 2
 	}
+	f := a.t.mapped.filters[at.table]
 	for i := 0; i+step <= len(ev.Images); i += step {
-		var err error
-		switch ev.Op { // images hold every source column: keep the selected ones
+		// Images hold every source column: the filter reads them, then the
+		// selected ones are kept.
+		in, err := kept(f, at, ev.Images[i])
+		if err != nil {
+			return err
+		}
+		switch ev.Op {
 		case change.Insert:
-			err = a.insert(at, at.table.Project(ev.Images[i]))
+			if in {
+				err = a.insert(at, at.table.Project(ev.Images[i]))
+			}
 		case change.Delete:
-			err = a.delete(at, at.table.Project(ev.Images[i]))
-		case change.Update:
-			err = a.update(at, at.table.Project(ev.Images[i]), at.table.Project(ev.Images[i+1]))
+			if in {
+				err = a.delete(at, at.table.Project(ev.Images[i]))
+			}
+		case change.Update: // a row moving into the filter is an insert, out of it a delete
+			var out bool
+			if out, err = kept(f, at, ev.Images[i+1]); err != nil {
+				return err
+			}
+			switch {
+			case in && out:
+				err = a.update(at, at.table.Project(ev.Images[i]), at.table.Project(ev.Images[i+1]))
+			case in:
+				err = a.delete(at, at.table.Project(ev.Images[i]))
+			case out:
+				err = a.insert(at, at.table.Project(ev.Images[i+1]))
+			}
 		}
 		if err != nil {
 			return err
@@ -400,6 +422,19 @@ func (a *apply) update(at *applyTable, before, after []any) error {
 	}
 	a.ap.Queue(at.dml.Upsert, row)
 	return nil
+}
+
+// kept reports whether a full row image passes the table's row filter
+// (no filter: every row).
+func kept(f *filter.Filter, at *applyTable, image []any) (bool, error) {
+	if f == nil {
+		return true, nil
+	}
+	v, err := f.Eval(image)
+	if err != nil {
+		return false, &RowError{Table: at.table.String(), Key: keyOf(at.loadTable, at.table.Project(image)), Err: err}
+	}
+	return v == filter.True, nil
 }
 
 // queueMerge upserts a merged table's row, which must not take a key

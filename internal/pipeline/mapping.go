@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/config"
+	"github.com/sluicedb/sluice/internal/filter"
 	"github.com/sluicedb/sluice/internal/schema"
 )
 
@@ -33,8 +34,9 @@ func caseName(policy, name string) string {
 // that names something the source does not have is a usage error.
 //
 // origin names the source server (host:port) for a merge task's rows.
-func applyMapping(tables []*schema.Table, m config.Mapping, origin string) (notes []string, err error) {
+func applyMapping(tables []*schema.Table, m config.Mapping, origin string) (res mapped, err error) {
 	known := map[string]bool{}
+	res.filters = map[*schema.Table]*filter.Filter{}
 	for _, t := range tables {
 		known[t.Database+"."+t.Name] = true
 		t.TargetSchema = caseName(m.Case, t.Database)
@@ -57,26 +59,54 @@ func applyMapping(tables []*schema.Table, m config.Mapping, origin string) (note
 				t.TargetName = o.Target
 			}
 		}
+		full := *t // every source column: a filter may read one the target leaves out
+		full.Columns = slices.Clone(t.Columns)
 		n, err := mapColumns(t, o, m.Case)
 		if err != nil {
-			return nil, err
+			return res, err
+		}
+		if o != nil && o.Filter != "" {
+			f, err := compileFilter(&full, o.Filter)
+			if err != nil {
+				res.problems = append(res.problems, err)
+			} else {
+				res.filters[t], t.Filter = f, f.SQL()
+			}
 		}
 		if err := shapeColumns(t, o); err != nil {
-			return nil, err
+			return res, err
 		}
 		if m.Merge { // every row says where it comes from
 			t.Origin = origin + "/" + t.String()
 			t.Added = append(t.Added, schema.AddedColumn{Name: schema.OriginColumn, Type: "text"})
 		}
-		notes = append(notes, n...)
+		res.notes = append(res.notes, n...)
 	}
 	for name, o := range m.Tables {
 		if !known[name] {
-			return nil, &config.UsageError{Msg: fmt.Sprintf("task file line %d: tables.%s: no such table among the selected ones; "+
+			return res, &config.UsageError{Msg: fmt.Sprintf("task file line %d: tables.%s: no such table among the selected ones; "+
 				"check the name (db.table, as in MySQL) and --include/--exclude", o.Line, name)}
 		}
 	}
-	return notes, nil
+	return res, nil
+}
+
+// mapped is what applying the mapping leaves beside the tables.
+type mapped struct {
+	notes    []string                         // indexes left out
+	filters  map[*schema.Table]*filter.Filter // row filters, for the binlog path
+	problems []error                          // filters that cannot be evaluated exactly
+}
+
+// compileFilter compiles a table's row filter against every source column.
+func compileFilter(t *schema.Table, expr string) (*filter.Filter, error) {
+	coll := map[string]string{}
+	for _, c := range t.Columns {
+		if c.Collation != "" {
+			coll[c.Name] = c.Collation
+		}
+	}
+	return filter.Compile(t, expr, filter.Options{Collations: coll})
 }
 
 // mapColumns keeps the selected columns of t and names them. Indexes and

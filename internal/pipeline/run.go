@@ -40,8 +40,8 @@ type task struct {
 	stopAt change.Position
 	// cutAt is where a replayed group must commit (see sink.ErrGroupLost).
 	cutAt change.Position
-	// mapNotes say what the task file's mapping leaves out (indexes).
-	mapNotes []string
+	// mapped holds what the task file's mapping leaves beside the tables.
+	mapped mapped
 	// adopted are the tables the task found in the target, not created.
 	adopted map[sink.TableRef]bool
 }
@@ -97,7 +97,7 @@ func (r *Runner) prepare(ctx context.Context) (*task, error) {
 	if err != nil {
 		return t, err
 	}
-	for _, n := range t.mapNotes {
+	for _, n := range t.mapped.notes {
 		r.Log.Warn("mapping", "note", n)
 	}
 	for _, res := range report.Results {
@@ -141,9 +141,10 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 		if err != nil {
 			return t, nil, err
 		}
-		if t.mapNotes, err = applyMapping(t.tables, r.Task.Mapping, r.Task.Source.Addr); err != nil {
+		if t.mapped, err = applyMapping(t.tables, r.Task.Mapping, r.Task.Source.Addr); err != nil {
 			return t, nil, err
 		}
+		in.FilterProblems = t.mapped.problems
 		in.Tables = t.tables
 		if t.state, err = t.dst.LoadTask(ctx, r.Task.Name); err != nil && !isMissingState(err) {
 			return t, nil, err

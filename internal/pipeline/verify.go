@@ -36,8 +36,12 @@ func (r *Runner) Verify(ctx context.Context, o VerifyOptions) (*verify.Report, e
 	if err != nil {
 		return nil, err
 	}
-	if _, err := applyMapping(tables, r.Task.Mapping, r.Task.Source.Addr); err != nil {
+	m, err := applyMapping(tables, r.Task.Mapping, r.Task.Source.Addr)
+	if err != nil {
 		return nil, err
+	}
+	if len(m.problems) > 0 {
+		return nil, m.problems[0]
 	}
 	for _, p := range problems {
 		return nil, fmt.Errorf("%s.%s: %w (exclude the table with --exclude %s)", p.Table, p.Column, p.Err, p.Table)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/internal/change"
+	"github.com/sluicedb/sluice/internal/filter"
 	"github.com/sluicedb/sluice/internal/schema"
 	"github.com/sluicedb/sluice/internal/sink"
 	"github.com/sluicedb/sluice/internal/source"
@@ -22,6 +23,7 @@ const (
 	IDTargetExists     = "target-table-exists"
 	IDTargetColumns    = "target-table-columns"
 	IDMergeMismatch    = "merge-mismatch"
+	IDRowFilter        = "row-filter"
 	IDTargetEncoding   = "target-encoding"
 	IDTargetPrivileges = "target-privileges"
 	IDNameTooLong      = "name-too-long"
@@ -81,6 +83,8 @@ type Input struct {
 	IgnoreConflicts bool
 	// Merge lets source tables share a target table (the task file's merge).
 	Merge bool
+	// FilterProblems are row filters that cannot be evaluated exactly.
+	FilterProblems []error
 	// StripBadText and FailZeroDates are the value policies in force.
 	StripBadText, FailZeroDates bool
 }
@@ -109,6 +113,15 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 		}
 		r.Add(IDSelectionEmpty, Error, "", fmt.Sprintf("no table on the source matches %s (databases on the source: %s)", pats, strings.Join(dbs, ", ")),
 			"check the database and table names in --include (db.table globs, e.g. shop.*); the account sees only tables it has SELECT on")
+	}
+	for _, err := range in.FilterProblems {
+		object := ""
+		var ce *filter.CompileError
+		if errors.As(err, &ce) {
+			object = ce.Table
+		}
+		r.Add(IDRowFilter, Error, object, err.Error(),
+			"rewrite the filter with the supported operators (docs/task-file.md, filter), or remove it")
 	}
 	for _, p := range in.Problems {
 		r.Add(IDUnsupportedType, Error, p.Table+"."+p.Column, p.Err.Error(), "exclude the table with --exclude "+p.Table+", or change the column's type on the source")
@@ -155,7 +168,7 @@ func Run(ctx context.Context, in Input) (*Report, error) {
 }
 
 func checkTables(r *Report, in Input) {
-	targets := map[string]string{}      // target name → source name
+	targets := map[string]string{}       // target name → source name
 	merged := map[string]*schema.Table{} // --merge: target table → its first source table
 	for _, t := range in.Tables {
 		if t.Key() == nil {

@@ -57,6 +57,7 @@ type Column struct {
 	Precision   int      // KindDecimal: total digits
 	Scale       int      // KindDecimal: fraction digits; temporal kinds: fractional-second digits
 	Charset     string   // KindText, KindEnum, KindSet: MySQL character set name
+	Collation   string   // KindText, KindEnum, KindSet: COLLATION_NAME
 	Members     []string // KindEnum, KindSet: labels in definition order
 	Geometry    string   // KindGeometry: "geometry", "point", "linestring", "polygon", "multipoint", ...
 	SRID        int      // KindGeometry: column SRID, 0 when unconstrained
@@ -144,6 +145,10 @@ type Table struct {
 	SourceColumns []string
 	// Added are target columns after Columns, filled by sluice (add_columns).
 	Added []AddedColumn
+	// Filter is a task file's row filter as MySQL evaluates it in the full
+	// load's SELECT ("" none); the binlog path evaluates the same
+	// expression (package filter).
+	Filter string
 	// Origin, when set (a merge task), names the source of the table's
 	// rows: the last Added column, OriginColumn, holds it in every row.
 	Origin string

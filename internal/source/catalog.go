@@ -121,7 +121,7 @@ func (s *Source) readColumns(ctx context.Context, dbs []any, tables map[string]*
 	rows, err := s.DB.QueryContext(ctx, `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE,
 		DATA_TYPE, COLUMN_TYPE, COALESCE(CHARACTER_MAXIMUM_LENGTH, 0), COALESCE(NUMERIC_PRECISION, 0),
 		COALESCE(NUMERIC_SCALE, 0), COALESCE(DATETIME_PRECISION, 0), COALESCE(CHARACTER_SET_NAME, ''),
-		EXTRA, COLUMN_COMMENT, COALESCE(GENERATION_EXPRESSION, '')
+		EXTRA, COLUMN_COMMENT, COALESCE(GENERATION_EXPRESSION, ''), COALESCE(COLLATION_NAME, '')
 		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN (`+inList(len(dbs))+`)
 		ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`, dbs...)
 	if err != nil {
@@ -134,7 +134,7 @@ func (s *Source) readColumns(ctx context.Context, dbs []any, tables map[string]*
 		var numPrec, numScale, dtPrec int
 		var c schema.Column
 		if err := rows.Scan(&db, &table, &c.Name, &def, &nullable, &c.DataType, &c.ColumnType, &c.Length,
-			&numPrec, &numScale, &dtPrec, &c.Charset, &extra, &c.Comment, &c.Generated); err != nil {
+			&numPrec, &numScale, &dtPrec, &c.Charset, &extra, &c.Comment, &c.Generated, &c.Collation); err != nil {
 			return err
 		}
 		t := tables[db+"\x00"+table]

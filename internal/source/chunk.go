@@ -150,11 +150,27 @@ func SelectChunk(t *schema.Table, c Chunk) (string, []any) {
 	}
 	q := "SELECT " + quoteList(cols) + " FROM " + qualified(t)
 	key := t.Key()
-	if key == nil || (c.Lo == nil && c.Hi == nil) {
+	var conds []string
+	var args []any
+	if key != nil && (c.Lo != nil || c.Hi != nil) {
+		var w string
+		w, args = schema.MySQL.KeyRange(keyNames(key), c.Lo, c.Hi, 1)
+		conds = append(conds, w)
+	}
+	if t.Filter != "" {
+		// Through the primary key: MariaDB's range optimizer can answer a
+		// LIKE on a secondary index wrongly (utf8mb4 supplementary
+		// characters, characters below the space), and the binlog path
+		// must keep exactly the rows this keeps.
+		if key != nil && key.Primary {
+			q += " FORCE INDEX (PRIMARY)"
+		}
+		conds = append(conds, "("+t.Filter+")")
+	}
+	if len(conds) == 0 {
 		return q, nil
 	}
-	w, args := schema.MySQL.KeyRange(keyNames(key), c.Lo, c.Hi, 1)
-	return q + " WHERE " + w, args
+	return q + " WHERE " + strings.Join(conds, " AND "), args
 }
 
 // Rows is an open chunk read.

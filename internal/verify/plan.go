@@ -175,6 +175,9 @@ func (c *chunk) where(pg bool, keys []string) (string, []any, error) {
 	if pg && c.t.pgOnly != "" {
 		conds = append(conds, c.t.pgOnly)
 	}
+	if !pg && c.t.src.Filter != "" { // the task file's row filter: the source rows the target holds
+		conds = append(conds, "("+c.t.src.Filter+")")
+	}
 	if len(conds) == 0 {
 		return "", args, nil
 	}
@@ -224,6 +227,9 @@ func (tb *table) bucketQuery(pg bool) string {
 	where := ""
 	if pg && tb.pgOnly != "" {
 		where = " WHERE " + tb.pgOnly
+	}
+	if !pg && tb.src.Filter != "" {
+		where = " WHERE (" + tb.src.Filter + ")"
 	}
 	return "SELECT " + b + ", " + sumExpr(tb.cols, pg) + " FROM " + from + where + " GROUP BY 1"
 }
