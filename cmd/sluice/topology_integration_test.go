@@ -128,8 +128,42 @@ func TestManyToOne(t *testing.T) {
 		s.Exec(t, `CREATE TABLE orders (id INT PRIMARY KEY, amount DECIMAL(10,2) NOT NULL, note VARCHAR(20))`,
 			`INSERT INTO orders SELECT seq, seq, 'x' FROM seq_1_to_10`)
 	}
-	r = sluice(t, "run", "--task", shardTask(t, "shards-c", c0.URL, dst2, c0, c1), "--phases", "schema,full")
+	taskC := shardTask(t, "shards-c", c0.URL, dst2, c0, c1)
+	r = sluice(t, "run", "--task", taskC, "--phases", "schema,full")
 	if r.code != 1 || !strings.Contains(r.stderr, "key collision") {
 		t.Errorf("collision in the full load: exit %d\n%s", r.code, r.stderr)
+	}
+
+	// The same shards with the shard in the target's key: no collision.
+	dst3 := testdb.Postgres(t)
+	taskD := shardTask(t, "shards-d", c0.URL, dst3, c0, c1)
+	opts := fmt.Sprintf("tables:\n  %[1]s.orders: {add_columns: {shard: $database}, key: [id, shard]}\n"+
+		"  %[2]s.orders: {add_columns: {shard: $database}, key: [id, shard]}\n", c0.Name, c1.Name)
+	appendFile(t, taskD, opts)
+	mustRun(t, "run", "--task", taskD, "--phases", "schema,full")
+	c1.Exec(t, `UPDATE orders SET amount = 100 WHERE id = 3`, `DELETE FROM orders WHERE id = 4`, `INSERT INTO orders VALUES (11, 1, 'y')`)
+	mustRun(t, "run", "--task", taskD, "--stop-when-caught-up")
+	got = dst3.QueryRows(t, `SELECT shard, count(*)::text, sum(amount)::text FROM shop.orders GROUP BY 1 ORDER BY 1`)
+	want := fmt.Sprint([][]any{{c0.Name, "10", "55.00"}, {c1.Name, "10", "149.00"}})
+	if c0.Name > c1.Name {
+		want = fmt.Sprint([][]any{{c1.Name, "10", "149.00"}, {c0.Name, "10", "55.00"}})
+	}
+	if fmt.Sprint(got) != want {
+		t.Errorf("shards with the shard in the key: %v, want %s", got, want)
+	}
+	if pk := dst3.QueryValue(t, `SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'shop.orders'::regclass AND contype = 'p'`); pk != "PRIMARY KEY (id, shard)" {
+		t.Errorf("target primary key: %v", pk)
+	}
+}
+
+func appendFile(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
 	}
 }

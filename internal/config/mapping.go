@@ -62,6 +62,9 @@ type TableOptions struct {
 	// Filter keeps only the rows for which this MySQL WHERE condition is
 	// true, in the full load and in the binlog apply ("" all rows).
 	Filter string
+	// Key is the target's primary key: the source key's columns plus added
+	// columns (e.g. [id, shard]); nil keeps the source's.
+	Key []string
 }
 
 // AddColumn is a column the target table gets that the source has not.
@@ -184,7 +187,7 @@ func decodeRules(tf *TaskFile, at place, n *yaml.Node) error {
 }
 
 // tableKeys are the keys of one table's options.
-var tableKeys = []string{"add_columns", "columns", "filter", "rename_columns", "target", "transforms"}
+var tableKeys = []string{"add_columns", "columns", "filter", "key", "rename_columns", "target", "transforms"}
 
 func decodeTables(tf *TaskFile, at place, n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
@@ -225,6 +228,13 @@ func decodeTables(tf *TaskFile, at place, n *yaml.Node) error {
 				})(oat, ov)
 			case "rename_columns":
 				o.Rename, err = stringMap(oat, ov, "source column to target column, e.g. total: amount")
+			case "key":
+				o.Key, err = list(func(label, s string) error {
+					if s == "" {
+						return usagef("%s: an empty column name", label)
+					}
+					return nil
+				})(oat, ov)
 			case "filter":
 				o.Filter, err = scalar(oat, ov, "a MySQL WHERE condition, e.g. \"status <> 'draft'\"")
 			case "transforms":

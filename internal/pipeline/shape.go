@@ -118,5 +118,53 @@ func shapeColumns(t *schema.Table, o *config.TableOptions) error {
 		names[a.Name] = true
 		t.Added = append(t.Added, schema.AddedColumn{Name: a.Name, Type: a.Value.PGType()})
 	}
+	return targetKey(t, o, bad)
+}
+
+// targetKey sets the target's primary key from the table's key option: the
+// source key's columns (every one) and added columns, by their names.
+func targetKey(t *schema.Table, o *config.TableOptions, bad func(string, ...any) error) error {
+	if o.Key == nil {
+		return nil
+	}
+	k := t.Key()
+	if k == nil || !k.Primary {
+		return bad("key: the source table has no primary key to extend")
+	}
+	added := map[string]bool{}
+	for _, a := range o.Add {
+		added[a.Name] = true
+	}
+	var names []string
+	has := map[string]bool{}
+	for _, n := range o.Key {
+		switch c := t.Column(n); {
+		case c != nil:
+			names = append(names, c.TargetName)
+		case added[n]:
+			if v := addedValue(o, n); v == "$commit_ts" {
+				return bad("key: %s changes with every change; a key column must not", n)
+			}
+			names = append(names, n)
+		default:
+			return bad("key: %s is neither a column of the table nor one of add_columns", n)
+		}
+		has[n] = true
+	}
+	for _, kc := range k.Columns {
+		if !has[kc.Name] {
+			return bad("key: it must hold the source key's columns (%s is missing): they identify the row in the source", kc.Name)
+		}
+	}
+	t.TargetKey = names
 	return nil
+}
+
+func addedValue(o *config.TableOptions, name string) string {
+	for _, a := range o.Add {
+		if a.Name == name {
+			return a.Value.Expr
+		}
+	}
+	return ""
 }

@@ -145,6 +145,10 @@ type Table struct {
 	SourceColumns []string
 	// Added are target columns after Columns, filled by sluice (add_columns).
 	Added []AddedColumn
+	// TargetKey, when set (a task file's key), lists the target names of
+	// the target's primary key: the source key's columns and added
+	// columns; the source key still identifies rows on the source side.
+	TargetKey []string
 	// Filter is a task file's row filter as MySQL evaluates it in the full
 	// load's SELECT ("" none); the binlog path evaluates the same
 	// expression (package filter).

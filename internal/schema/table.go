@@ -40,6 +40,12 @@ func CreateTable(t *Table, o Options) ([]string, []Note, error) {
 		}
 		cols, ok := constraintColumns(t, ix)
 		switch {
+		case ix.Primary && t.TargetKey != nil:
+			keyCols := make([]string, len(t.TargetKey))
+			for i, c := range t.TargetKey {
+				keyCols[i] = Ident(c)
+			}
+			lines = append(lines, "CONSTRAINT "+Ident(IndexName(name, ix.Name))+" PRIMARY KEY ("+strings.Join(keyCols, ", ")+")")
 		case ok && ix.Primary:
 			lines = append(lines, "CONSTRAINT "+Ident(IndexName(name, ix.Name))+" PRIMARY KEY ("+strings.Join(cols, ", ")+")")
 		case ok:

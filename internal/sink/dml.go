@@ -142,7 +142,16 @@ func TargetOf(t *schema.Table) Target {
 		tg.Geometry = append(tg.Geometry, false)
 	}
 	key := t.Key()
-	if key != nil {
+	switch {
+	case t.TargetKey != nil: // target names: columns, then added columns
+		at := map[string]int{}
+		for i, c := range tg.Cols {
+			at[c] = i
+		}
+		for _, c := range t.TargetKey {
+			tg.Key = append(tg.Key, at[c])
+		}
+	case key != nil:
 		for _, c := range key.Columns {
 			tg.Key = append(tg.Key, pos[c.Name])
 		}

@@ -25,7 +25,8 @@ func (e *CollisionError) Error() string {
 		other = "another source"
 	}
 	return fmt.Sprintf("key collision in %s: key %s comes from %s and from %s; merged sources must not share keys: "+
-		"fix the keys on the sources, or map the sources to different tables (docs/task-file.md, merge)", e.Table, e.Key, e.Origin, other)
+		"add the source to the target's key (tables: db.table: add_columns: {shard: $database}, key: [<key columns>, shard]), "+
+		"or map the sources to different tables (docs/task-file.md, merge)", e.Table, e.Key, e.Origin, other)
 }
 
 // QueueCollision adds the upsert of a merged table's row, which must
