@@ -116,7 +116,7 @@ func TestMappingErrors(t *testing.T) {
 		t.Errorf("bad column: exit %d\n%s", r.code, r.stderr)
 	}
 	keyless := mappingTask(t, src, dst, fmt.Sprintf("tables:\n  %s.a:\n    columns: [v]\n", src.Name))
-	if r := sluice(t, "check", "--task", keyless); r.code != 2 || !strings.Contains(r.stderr, "leaves out id, a column of the key") {
+	if r := sluice(t, "check", "--task", keyless); r.code != 2 || !strings.Contains(r.stderr, "leave out id, a column of the key") {
 		t.Errorf("key left out: exit %d\n%s", r.code, r.stderr)
 	}
 	badTable := mappingTask(t, src, dst, fmt.Sprintf("tables:\n  %s.zz:\n    target: q\n", src.Name))
@@ -182,5 +182,33 @@ func TestTransforms(t *testing.T) {
 	bad := mappingTask(t, src, dst, fmt.Sprintf("tables:\n  %s.cust:\n    transforms: {id: sha256}\n", src.Name))
 	if r := sluice(t, "check", "--task", bad); r.code != 2 || !strings.Contains(r.stderr, "id is a column of the key") {
 		t.Errorf("transform of a key: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestRenameRules renames a database and columns by rule and drops a
+// column by transform, through the full load and the binlog.
+func TestRenameRules(t *testing.T) {
+	src := testdb.MySQL(t)
+	dst := testdb.Postgres(t)
+	src.Exec(t, `CREATE TABLE Items (ID INT PRIMARY KEY, Item_Name VARCHAR(20), Item_Price DECIMAL(8,2), Secret VARCHAR(20))`,
+		`INSERT INTO Items SELECT seq, CONCAT('n', seq), seq, 'hidden' FROM seq_1_to_20`)
+	task := mappingTask(t, src, dst, fmt.Sprintf(`rename_schemas:
+  - {match: "%[1]s.*", prefix: "s_"}
+rename_columns:
+  - {match: "%[1]s.Items", replace: ["^Item_", ""]}
+tables:
+  %[1]s.Items:
+    transforms: {Secret: drop}
+`, src.Name))
+	mustRun(t, "run", "--task", task, "--phases", "schema,full")
+	src.Exec(t, `UPDATE Items SET Item_Price = 99, Secret = 'x' WHERE ID = 3`)
+	mustRun(t, "run", "--task", task, "--stop-when-caught-up")
+	sch := "s_" + strings.ToLower(src.Name)
+	cols := dst.QueryRows(t, `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'items' ORDER BY ordinal_position`, sch)
+	if fmt.Sprint(cols) != "[[id] [name] [price]]" {
+		t.Errorf("columns of %s.items: %v", sch, cols)
+	}
+	if got := dst.QueryValue(t, fmt.Sprintf(`SELECT sum(price)::text || '/' || count(*) FROM %q.items`, sch)); got != "306.00/20" {
+		t.Errorf("%s.items: %v, want 306.00/20", sch, got)
 	}
 }

@@ -19,7 +19,10 @@ type Mapping struct {
 	Case    string            // default | source | target | upper (see Task.Case)
 	Schemas map[string]string // source database → target schema, literal
 	Rules   []RenameRule      // applied in order to each table name; the first that matches
-	Tables  map[string]*TableOptions
+	// SchemaRules rename databases (matched as db.*), ColumnRules the
+	// columns of the tables they match; the first matching rule applies.
+	SchemaRules, ColumnRules []RenameRule
+	Tables                   map[string]*TableOptions
 	// Merge lets several source tables (in this task or in others) share
 	// one target table: each row carries its origin, and a key that two
 	// origins both have is reported as a collision.
@@ -88,9 +91,11 @@ var mappingKeys = map[string]func(tf *TaskFile, at place, n *yaml.Node) error{
 		tf.Mapping.Merge = err == nil && v[0] == "true"
 		return err
 	},
-	"schemas":       decodeSchemas,
-	"rename_tables": decodeRules,
-	"tables":        decodeTables,
+	"schemas":        decodeSchemas,
+	"rename_tables":  func(tf *TaskFile, at place, n *yaml.Node) error { return decodeRules(&tf.Mapping.Rules, at, n) },
+	"rename_schemas": func(tf *TaskFile, at place, n *yaml.Node) error { return decodeRules(&tf.Mapping.SchemaRules, at, n) },
+	"rename_columns": func(tf *TaskFile, at place, n *yaml.Node) error { return decodeRules(&tf.Mapping.ColumnRules, at, n) },
+	"tables":         decodeTables,
 }
 
 // stringMap decodes a mapping of names to names.
@@ -126,9 +131,9 @@ func decodeSchemas(tf *TaskFile, at place, n *yaml.Node) error {
 	return err
 }
 
-// decodeRules decodes rename_tables: a list of {match, prefix, suffix,
-// replace: [regexp, replacement]}.
-func decodeRules(tf *TaskFile, at place, n *yaml.Node) error {
+// decodeRules decodes a list of rename rules {match, prefix, suffix,
+// replace: [regexp, replacement]} into rules.
+func decodeRules(rules *[]RenameRule, at place, n *yaml.Node) error {
 	if n.Kind != yaml.SequenceNode {
 		return usagef("%s: want a list of rules such as - {match: shop.*, prefix: old_}, found %s", at, kindName(n))
 	}
@@ -181,7 +186,7 @@ func decodeRules(tf *TaskFile, at place, n *yaml.Node) error {
 		if r.Prefix == "" && r.Suffix == "" && r.Replace == nil {
 			return usagef("%s: a rename rule needs prefix, suffix or replace", iat)
 		}
-		tf.Mapping.Rules = append(tf.Mapping.Rules, r)
+		*rules = append(*rules, r)
 	}
 	return nil
 }

@@ -39,18 +39,11 @@ func applyMapping(tables []*schema.Table, m config.Mapping, origin string) (res 
 	res.filters = map[*schema.Table]*filter.Filter{}
 	for _, t := range tables {
 		known[t.Database+"."+t.Name] = true
-		t.TargetSchema = caseName(m.Case, t.Database)
+		t.TargetSchema = caseName(m.Case, firstRule(m.SchemaRules, t.Database, "*", t.Database))
 		if s, ok := m.Schemas[t.Database]; ok {
 			t.TargetSchema = s
 		}
-		base := t.Name
-		for _, r := range m.Rules {
-			if r.Match.Match(t.Database, t.Name) {
-				base = r.Apply(base)
-				break
-			}
-		}
-		t.TargetName = caseName(m.Case, base)
+		t.TargetName = caseName(m.Case, firstRule(m.Rules, t.Database, t.Name, t.Name))
 		o := m.Table(t.Database, t.Name)
 		if o != nil && o.Target != "" {
 			if s, tn, ok := strings.Cut(o.Target, "."); ok {
@@ -61,7 +54,7 @@ func applyMapping(tables []*schema.Table, m config.Mapping, origin string) (res 
 		}
 		full := *t // every source column: a filter may read one the target leaves out
 		full.Columns = slices.Clone(t.Columns)
-		n, err := mapColumns(t, o, m.Case)
+		n, err := mapColumns(t, o, m.Case, m.ColumnRules)
 		if err != nil {
 			return res, err
 		}
@@ -91,6 +84,16 @@ func applyMapping(tables []*schema.Table, m config.Mapping, origin string) (res 
 	return res, nil
 }
 
+// firstRule renames name by the first rule that matches db.table.
+func firstRule(rules []config.RenameRule, db, table, name string) string {
+	for _, r := range rules {
+		if r.Match.Match(db, table) {
+			return r.Apply(name)
+		}
+	}
+	return name
+}
+
 // mapped is what applying the mapping leaves beside the tables.
 type mapped struct {
 	notes    []string                         // indexes left out
@@ -113,7 +116,7 @@ func compileFilter(t *schema.Table, expr string) (*filter.Filter, error) {
 // foreign keys over a column left out are left out too, each with a note
 // (foreign keys are noted by the schema phase); the key that identifies
 // rows must stay.
-func mapColumns(t *schema.Table, o *config.TableOptions, policy string) ([]string, error) {
+func mapColumns(t *schema.Table, o *config.TableOptions, policy string, rules []config.RenameRule) ([]string, error) {
 	if o != nil {
 		if err := o.CheckNames(t.String(), func(c string) bool { return t.Column(c) != nil }); err != nil {
 			return nil, err
@@ -124,7 +127,10 @@ func mapColumns(t *schema.Table, o *config.TableOptions, policy string) ([]strin
 		if o != nil && o.Columns != nil && !slices.Contains(o.Columns, c.Name) {
 			continue
 		}
-		c.TargetName = caseName(policy, c.Name)
+		if o != nil && o.Transforms[c.Name] != nil && o.Transforms[c.Name].Name == "drop" {
+			continue
+		}
+		c.TargetName = caseName(policy, firstRule(rules, t.Database, t.Name, c.Name))
 		if o != nil && o.Rename[c.Name] != "" {
 			c.TargetName = o.Rename[c.Name]
 		}
@@ -136,8 +142,8 @@ func mapColumns(t *schema.Table, o *config.TableOptions, policy string) ([]strin
 	}
 	if k := t.Key(); k != nil {
 		for _, kc := range k.Columns {
-			if !slices.Contains(o.Columns, kc.Name) {
-				return nil, &config.UsageError{Msg: fmt.Sprintf("task file line %d: tables.%s.columns leaves out %s, a column of the key "+
+			if slices.IndexFunc(keep, func(c schema.Column) bool { return c.Name == kc.Name }) < 0 {
+				return nil, &config.UsageError{Msg: fmt.Sprintf("task file line %d: tables.%s: columns or a drop transform leave out %s, a column of the key "+
 					"that identifies rows (%s); add it", o.Line, t, kc.Name, k.Name)}
 			}
 		}

@@ -40,7 +40,7 @@ func (f *Func) KeepsType() bool {
 func (f *Func) NeedsText() bool { return f.Name != "const" && f.Name != "null" }
 
 // Functions lists the transforms, for messages.
-const Functions = "lower, upper, trim, substring(start[, length]), sha256, redact[(keep_last)], const('text'), null, concat('text' | $value, …)"
+const Functions = "drop, lower, upper, trim, substring(start[, length]), sha256, redact[(keep_last)], const('text'), null, concat('text' | $value, …)"
 
 // Parse reads a transform.
 func Parse(expr string) (*Func, error) {
@@ -59,7 +59,7 @@ func Parse(expr string) (*Func, error) {
 	f := &Func{Name: strings.ToLower(name)}
 	bad := func(want string) error { return fmt.Errorf("%q: %s takes %s", expr, f.Name, want) }
 	switch f.Name {
-	case "lower", "upper", "trim", "sha256", "null":
+	case "lower", "upper", "trim", "sha256", "null", "drop":
 		if len(args) != 0 {
 			return nil, bad("no arguments")
 		}
