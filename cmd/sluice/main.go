@@ -1,5 +1,3 @@
-// Command sluice keeps a PostgreSQL database in sync with a MySQL or MariaDB
-// database. main wires flags to configuration and runs; nothing else.
 package main
 
 import (
