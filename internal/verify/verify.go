@@ -198,9 +198,19 @@ func (v *Verifier) rangeChunk(ctx context.Context, run *tableRun, c *chunk) erro
 			return nil
 		}
 		// A range far bigger than planned (stale table statistics) is cut
-		// again before its rows are read, to bound memory.
-		if n := max(my.rows, pg.rows); n > 4*v.opts.ChunkRows {
-			subs, err := v.split(ctx, c, n)
+		// again before its rows are read, to bound memory; a differing
+		// range of more than bisectRows rows is cut in eight, so that only
+		// the pieces that differ are read row by row.
+		n := max(my.rows, pg.rows)
+		pieces := int64(0)
+		switch {
+		case n > 4*v.opts.ChunkRows:
+			pieces = (n + v.opts.ChunkRows - 1) / v.opts.ChunkRows
+		case n > bisectRows:
+			pieces = 8
+		}
+		if pieces > 1 {
+			subs, err := v.split(ctx, c, pieces)
 			if err != nil {
 				return err
 			}
@@ -220,10 +230,15 @@ func (v *Verifier) rangeChunk(ctx context.Context, run *tableRun, c *chunk) erro
 	return v.rowChunk(ctx, run, c)
 }
 
-// split cuts a range of a single integer key evenly between the source's
-// smallest and largest key in it; the pieces tile the whole range, so rows
-// only in the target are still inside one. Other keys are not cut.
-func (v *Verifier) split(ctx context.Context, c *chunk, rows int64) ([]*chunk, error) {
+// bisectRows is the size under which a differing range is read row by row
+// rather than cut again.
+const bisectRows = 4096
+
+// split cuts a range of a single integer key into n pieces, evenly between
+// the source's smallest and largest key in it; the pieces tile the whole
+// range, so rows only in the target are still inside one. Other keys are
+// not cut.
+func (v *Verifier) split(ctx context.Context, c *chunk, n int64) ([]*chunk, error) {
 	t := c.t
 	if len(t.key) != 1 || t.src.Columns[t.key[0]].Kind != schema.KindInt {
 		return []*chunk{c}, nil
@@ -243,7 +258,6 @@ func (v *Verifier) split(ctx context.Context, c *chunk, rows int64) ([]*chunk, e
 	if !lo.Valid || !ok1 || !ok2 {
 		return []*chunk{c}, nil
 	}
-	n := (rows + v.opts.ChunkRows - 1) / v.opts.ChunkRows
 	step := new(big.Int).Div(new(big.Int).Sub(max, min), big.NewInt(n))
 	if step.Sign() == 0 {
 		return []*chunk{c}, nil
