@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -28,6 +29,7 @@ type Positions struct {
 	Exists     bool // the task has a row in sluice.task
 	Checkpoint change.Position
 	LoadEnd    change.Position
+	FullDoneAt time.Time // when the full load ended (zero: not yet)
 }
 
 // ReadPositions reads the task's positions in tx (zero when the task or the
@@ -36,8 +38,9 @@ func ReadPositions(ctx context.Context, tx pgx.Tx, task string) (Positions, erro
 	var p Positions
 	var flavor, ef, eg, cf, cg *string
 	var eo, co *int64
-	err := tx.QueryRow(ctx, `SELECT flavor, load_end_file, load_end_offset, load_end_gtid, cdc_file, cdc_offset, cdc_gtid
-		FROM sluice.task WHERE name = $1`, task).Scan(&flavor, &ef, &eo, &eg, &cf, &co, &cg)
+	var done *time.Time
+	err := tx.QueryRow(ctx, `SELECT flavor, load_end_file, load_end_offset, load_end_gtid, cdc_file, cdc_offset, cdc_gtid, full_done_at
+		FROM sluice.task WHERE name = $1`, task).Scan(&flavor, &ef, &eo, &eg, &cf, &co, &cg, &done)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return p, nil
@@ -45,6 +48,9 @@ func ReadPositions(ctx context.Context, tx pgx.Tx, task string) (Positions, erro
 		return p, fmt.Errorf("reading the checkpoint of task %s: %w", task, err)
 	}
 	p.Exists = true
+	if done != nil {
+		p.FullDoneAt = *done
+	}
 	if ef != nil {
 		p.LoadEnd = change.Position{Flavor: deref(flavor), File: *ef, Offset: uint64(deref(eo)), GTID: deref(eg)}
 	}

@@ -68,10 +68,12 @@ func New(ctx context.Context, src *source.Source, dst *sink.Sink, opts Options) 
 		if err != nil {
 			return nil, err
 		}
-		// A task past its full load may be applying the binlog (or about
-		// to: the first checkpoint comes within a second of the phase's
-		// start); waitFor finds out when it is not.
-		v.follow, v.hasState = !p.Checkpoint.IsZero() || !p.LoadEnd.IsZero(), p.Exists
+		// A task that has applied the binlog may be applying it now; one
+		// whose full load just ended may be about to (the first checkpoint
+		// comes within a second of the phase's start). waitFor finds out
+		// when it is not.
+		justLoaded := !p.LoadEnd.IsZero() && time.Since(p.FullDoneAt) < time.Minute
+		v.follow, v.hasState = !p.Checkpoint.IsZero() || justLoaded, p.Exists
 	}
 	return v, nil
 }
