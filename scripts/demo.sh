@@ -126,4 +126,11 @@ for t in customers products orders order_items; do
   dst=$(pg -d shop_demo -At -c "SELECT count(*) FROM shop.$t")
   printf '%-12s mariadb %8s   postgresql %8s   %s\n' "$t" "$src" "$dst" "$([ "$src" = "$dst" ] && echo same || echo DIFFERENT)"
 done
+echo "== sluice verify: every row of every table, compared key range by key range inside both databases"
+set -x
+bin/sluice verify \
+  --source "mysql://root@127.0.0.1:$MYSQL_PORT" \
+  --target "postgres://postgres@127.0.0.1:$PG_PORT/shop_demo?sslmode=disable" \
+  --include 'shop.*'
+set +x
 echo "== try it: psql -h 127.0.0.1 -p $PG_PORT -U postgres shop_demo -c '\\d shop.orders'"
