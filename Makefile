@@ -7,7 +7,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 
 GO ?= go
 
-.PHONY: deps dbs build lint unit integration integration-private test demo bench bench-cdc bench-verify clean-dbs
+.PHONY: deps dbs build lint unit integration integration-private test demo bench bench-cdc bench-verify bench-server clean-dbs
 
 # Install MariaDB, PostgreSQL 15 and PostGIS if any is missing.
 deps:
@@ -59,6 +59,11 @@ bench-cdc: dbs build
 
 bench-verify: dbs build
 	./bench/verify.sh
+
+# sluice server under load: 20 tasks syncing small databases at once, the
+# API called at 50 requests/s meanwhile; report in bench/out/server-*.md.
+bench-server: dbs build
+	eval "$$(scripts/dbs.sh env)" && $(GO) run ./bench/serverload --sluice bin/sluice
 
 # Stop the test servers and remove their state directory.
 clean-dbs:

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # scripts/deps.sh — make sure this machine has what the test harness
 # (scripts/dbs.sh) needs: MariaDB, PostgreSQL 15 and PostGIS, from Debian's
-# packages. Installs them with apt-get when any is missing (with sudo when
-# not root); otherwise says what is missing and how to install it. Go is
-# expected at /usr/local/go/bin or on PATH; it is checked, not installed.
+# packages, and Chromium for the web console's browser test. Installs them
+# with apt-get when any is missing (with sudo when not root); otherwise says
+# what is missing and how to install it. Go is expected at /usr/local/go/bin
+# or on PATH; it is checked, not installed.
 set -euo pipefail
 
 PG_BIN="${SLUICE_PG_BIN:-/usr/lib/postgresql/15/bin}"
-PACKAGES=(mariadb-server postgresql postgresql-15-postgis-3)
+PACKAGES=(mariadb-server postgresql postgresql-15-postgis-3 chromium)
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 
@@ -27,6 +28,8 @@ missing() {
     [[ -f "$control" ]] || echo "$control"
   fi
   [[ -d /usr/share/zoneinfo ]] || echo /usr/share/zoneinfo
+  # The console test drives it headless (chromedp; no chromium-driver needed).
+  command -v chromium >/dev/null 2>&1 || echo chromium
 }
 
 mapfile -t gone < <(missing)
@@ -43,12 +46,14 @@ if ((${#gone[@]})); then
     fi
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    log "error: no apt-get; install MariaDB, PostgreSQL 15 and PostGIS 3 for it by hand"
+    log "error: no apt-get; install MariaDB, PostgreSQL 15, PostGIS 3 and Chromium for it by hand"
     exit 1
   fi
   # Named zones for MariaDB's time zone tables; usually already present, and
   # asked for only when not, so that nothing else gets upgraded.
   [[ -d /usr/share/zoneinfo ]] || PACKAGES+=(tzdata)
+  # Chromium alone missing: install it alone (the database servers stay as they are).
+  [[ "${gone[*]}" == chromium ]] && PACKAGES=(chromium)
   log "installing ${PACKAGES[*]}"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${PACKAGES[@]}"
@@ -63,4 +68,4 @@ if ! PATH="/usr/local/go/bin:$PATH" command -v go >/dev/null 2>&1; then
   log "error: no Go toolchain at /usr/local/go/bin or on PATH; install Go (see go.mod for the version)"
   exit 1
 fi
-log "ok: MariaDB, PostgreSQL 15, PostGIS and Go are present"
+log "ok: MariaDB, PostgreSQL 15, PostGIS, Chromium and Go are present"

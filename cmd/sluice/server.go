@@ -10,16 +10,24 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sluicedb/sluice/internal/alert"
 	"github.com/sluicedb/sluice/internal/api"
 	"github.com/sluicedb/sluice/internal/config"
+	"github.com/sluicedb/sluice/internal/console"
+	"github.com/sluicedb/sluice/internal/metrics"
 	"github.com/sluicedb/sluice/internal/task"
 )
 
 func newServer() *cobra.Command {
 	var listen, dataDir, tokenFile, logFormat, logLevel string
+	var webhooks []string
+	var lagEvery time.Duration
 	c := &cobra.Command{
 		Use:   "server",
 		Short: "Run many sync tasks, managed through a REST API",
@@ -30,6 +38,11 @@ Tasks are kept in an embedded SQLite store in --data-dir (sluice.db, readable
 by its owner only: it holds the tasks' passwords). Every API route needs the
 header "Authorization: Bearer TOKEN": the token is read from --token-file, or
 generated on the first start into DATA_DIR/token and printed once.
+
+The same address serves the web console at / (it asks for the token) and
+Prometheus metrics at /metrics (with the same token). --alert-webhook URLs
+get a JSON POST when a task fails, and when a task's lag stays above its
+alert_lag_seconds for its alert_lag_for (docs/server.md).
 
 A restart resumes every task that was running, from its checkpoint.
 SIGINT or SIGTERM stops every task at a transaction boundary, then exits 0.`,
@@ -43,9 +56,16 @@ SIGINT or SIGTERM stops every task at a transaction boundary, then exits 0.`,
 			if listen == "" || dataDir == "" {
 				return &config.UsageError{Msg: "--listen and --data-dir are required\nsee: sluice server --help"}
 			}
+			if lagEvery < 100*time.Millisecond {
+				return &config.UsageError{Msg: "--lag-interval must be at least 100ms\nsee: sluice server --help"}
+			}
 			log, err := newLogger(logFormat, logLevel)
 			if err != nil {
 				return err
+			}
+			hooks, err := alert.New(webhooks, alert.Options{}, log)
+			if err != nil {
+				return &config.UsageError{Msg: "--alert-webhook: " + err.Error()}
 			}
 			mysql.SetLogger(driverLog{log})
 			token, created, err := api.LoadToken(dataDir, tokenFile)
@@ -60,16 +80,25 @@ SIGINT or SIGTERM stops every task at a transaction boundary, then exits 0.`,
 				return &config.UsageError{Msg: fmt.Sprintf("--listen %s: %v", listen, err)}
 			}
 			ctx := c.Context()
-			m, err := task.Open(ctx, task.Options{Dir: dataDir, Log: log})
+			m, err := task.Open(ctx, task.Options{Dir: dataDir, Log: log, LagEvery: lagEvery, Alerts: hooks})
 			if err != nil {
 				ln.Close()
 				return err
 			}
 			defer m.Close()
-			srv := &http.Server{Handler: api.New(m, token, log), ReadHeaderTimeout: 10 * time.Second}
-			log.Info("serving the API", "address", "http://"+ln.Addr().String()+api.Prefix, "data_dir", dataDir)
+			reg := prometheus.NewRegistry()
+			if err := metrics.RegisterServer(reg, m, hooks); err != nil {
+				ln.Close()
+				return fmt.Errorf("registering the metrics: %w", err)
+			}
+			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+			site := api.New(m, token, log).Site(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), console.Handler())
+			srv := &http.Server{Handler: site, ReadHeaderTimeout: 10 * time.Second}
+			log.Info("serving the API", "address", "http://"+ln.Addr().String()+api.Prefix, "data_dir", dataDir,
+				"console", "http://"+ln.Addr().String()+"/", "alert_webhooks", len(webhooks))
 			g, ctx := errgroup.WithContext(ctx)
 			g.Go(func() error { return m.Run(ctx) })
+			g.Go(func() error { return hooks.Run(ctx) })
 			g.Go(func() error {
 				if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 					return fmt.Errorf("serving the API: %w", err)
@@ -92,6 +121,8 @@ SIGINT or SIGTERM stops every task at a transaction boundary, then exits 0.`,
 	fl.StringVar(&listen, "listen", "", "address of the API, e.g. 127.0.0.1:8080")
 	fl.StringVar(&dataDir, "data-dir", "", "directory of the task store (sluice.db) and the generated token")
 	fl.StringVar(&tokenFile, "token-file", "", "file holding the API token (default: DATA_DIR/token, generated on the first start)")
+	fl.StringArrayVar(&webhooks, "alert-webhook", nil, "URL to POST alerts to as JSON (repeatable)")
+	fl.DurationVar(&lagEvery, "lag-interval", task.DefaultLagEvery, "how often each task's lag is sampled, for its history and its lag alert")
 	fl.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	return c

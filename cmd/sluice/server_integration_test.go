@@ -295,3 +295,18 @@ func TestServerRestart(t *testing.T) {
 	s.noPassword(leakPassword)
 	s2.noPassword(leakPassword)
 }
+
+// TestServerBadFlags: a webhook that is not an http(s) URL, or a lag
+// interval under 100ms, is a usage error (exit 2) that names the flag.
+func TestServerBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ flag, value, want string }{
+		{"--alert-webhook", "ftp://hooks.example/x", "--alert-webhook"},
+		{"--lag-interval", "10ms", "--lag-interval"},
+	} {
+		r := sluice(t, "server", "--listen", "127.0.0.1:0", "--data-dir", dir, tc.flag, tc.value)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%s %s: exit %d\n%s", tc.flag, tc.value, r.code, r.stderr)
+		}
+	}
+}

@@ -31,6 +31,12 @@ type client struct {
 // here) until the test ends.
 func newServer(t *testing.T, opts task.Options) (*client, *task.Manager) {
 	t.Helper()
+	return serve(t, opts, func(s *Server, _ *task.Manager) http.Handler { return s })
+}
+
+// serve is newServer serving what handler makes of the API.
+func serve(t *testing.T, opts task.Options, handler func(*Server, *task.Manager) http.Handler) (*client, *task.Manager) {
+	t.Helper()
 	opts.Dir = t.TempDir()
 	m, err := task.Open(t.Context(), opts)
 	if err != nil {
@@ -39,7 +45,7 @@ func newServer(t *testing.T, opts task.Options) (*client, *task.Manager) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
-	srv := httptest.NewServer(New(m, testToken, opts.Log))
+	srv := httptest.NewServer(handler(New(m, testToken, opts.Log), m))
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()

@@ -62,6 +62,12 @@ func New(tasks *task.Manager, token string, log *slog.Logger) *Server {
 
 // ServeHTTP checks the token, then routes the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.guarded(w, r, s.mux)
+}
+
+// guarded serves a request with h when it carries the token, else answers
+// 401; every request is logged at debug level.
+func (s *Server) guarded(w http.ResponseWriter, r *http.Request, h http.Handler) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	w = rec
@@ -71,11 +77,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, errorBody{Error: "a valid token is required: send the header " +
 			"Authorization: Bearer TOKEN (the token sluice server printed when it first started, kept in DATA_DIR/token, or --token-file)"})
 	} else {
-		s.mux.ServeHTTP(w, r)
+		h.ServeHTTP(w, r)
 	}
 	s.log.Debug("api request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 		"elapsed", time.Since(start).Round(time.Microsecond))
 }
+
+// Site is everything sluice server serves on its address: the API under
+// Prefix; metrics at /metrics, behind the API's token (they name the
+// tasks); the console at / (its assets are public: they hold no data, and
+// the console calls the API with the token its user gives it).
+func (s *Server) Site(metrics, console http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(Prefix+"/", s)
+	mux.HandleFunc(MetricsPath, func(w http.ResponseWriter, r *http.Request) { s.guarded(w, r, metrics) })
+	mux.Handle("/", console)
+	return mux
+}
+
+// MetricsPath is where Site serves the metrics.
+const MetricsPath = "/metrics"
 
 // statusRecorder remembers the status of a response, for the log.
 type statusRecorder struct {

@@ -243,6 +243,7 @@ func (m *Manager) supervise(ctx context.Context, e *entry, j *job, md mode, spec
 		e.rec.State, e.rec.LastError, e.rec.StartedAt = Running, "", time.Now().UTC()
 		m.saveOrLog(bg, e)
 		m.event(bg, e, levelInfo, "started", "task "+md.verb())
+		m.runsAgain(e)
 	}
 	running := e.rec.State == Running && ctx.Err() == nil
 	if !running {
@@ -265,9 +266,7 @@ func (m *Manager) supervise(ctx context.Context, e *entry, j *job, md mode, spec
 	case ctx.Err() != nil:
 		m.halted(bg, e, md)
 	case err != nil:
-		e.rec.State, e.rec.LastError = Failed, spec.Scrub(err.Error())
-		m.saveOrLog(bg, e)
-		m.event(bg, e, levelError, "failed", e.rec.LastError)
+		m.failed(bg, e, spec.Scrub(err.Error()))
 	default:
 		e.rec.State, e.rec.Desired = Stopped, Stopped
 		m.saveOrLog(bg, e)
@@ -285,6 +284,9 @@ func (m *Manager) refused(ctx context.Context, e *entry, md mode, why string) {
 	m.saveOrLog(ctx, e)
 	if md != modeCheck {
 		m.event(ctx, e, levelWarn, "precheck", "not "+md.verb()+": "+why)
+	}
+	if md == modeRestart {
+		m.alertFailed(e, "not "+md.verb()+": "+why)
 	}
 }
 

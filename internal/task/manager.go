@@ -43,6 +43,9 @@ type Options struct {
 	// Verify are the settle time and rounds of verifications (default: as
 	// sluice verify, 1 min and 3).
 	Verify pipeline.VerifyOptions
+	// Alerts is told when a task fails and when its lag alert (LagRule)
+	// fires or resolves, checked at each lag sample; nil: no alerts.
+	Alerts Notifier
 }
 
 // Defaults of Options.
@@ -83,6 +86,9 @@ type entry struct {
 	back, backDesired State
 	verify            *job // the verification going on; nil when idle
 	deleted           bool
+	lag               lagWatch
+	failAlerted       bool             // a failure alert fired and is not resolved
+	errors            map[string]int64 // error events by kind since the server started
 }
 
 // job is a goroutine the manager started and can cancel.
@@ -207,9 +213,7 @@ func (m *Manager) resumeAll(ctx context.Context) {
 		switch {
 		case e.deleted || e.run != nil || e.rec.Desired != Running || e.rec.State == Failed:
 		case e.specErr != "":
-			e.rec.State, e.rec.LastError = Failed, e.specErr
-			m.saveOrLog(ctx, e)
-			m.event(ctx, e, levelError, "failed", "not resumed: "+e.specErr)
+			m.failed(ctx, e, "not resumed: "+e.specErr)
 		default:
 			if _, err := m.launch(ctx, e, modeRestart); err != nil {
 				e.log.Error("resuming the task", "err", err)
@@ -248,7 +252,7 @@ func (m *Manager) track() error {
 }
 
 // sample stores the lag of each task in its incremental phase, and the
-// phase a running task reached.
+// phase a running task reached, and checks the lag alerts.
 func (m *Manager) sample(ctx context.Context, now time.Time) {
 	for _, e := range m.entries() {
 		e.mu.Lock()
@@ -262,6 +266,9 @@ func (m *Manager) sample(ctx context.Context, now time.Time) {
 				l := e.live.Stream.Lag().Seconds()
 				lag = &l
 			}
+		}
+		if !e.deleted {
+			m.watchLag(e, lag, now)
 		}
 		e.mu.Unlock()
 		if lag == nil {
@@ -346,6 +353,12 @@ func (m *Manager) event(ctx context.Context, e *entry, level, kind, msg string) 
 		lv = slog.LevelError
 	}
 	e.log.Log(ctx, lv, "task event", "event", kind, "detail", msg)
+	if level == levelError {
+		if e.errors == nil {
+			e.errors = map[string]int64{}
+		}
+		e.errors[kind]++
+	}
 	err := m.store.addEvent(ctx, e.rec.Name, Event{At: time.Now().UTC(), Level: level, Kind: kind, Message: msg})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		e.log.Error("storing an event", "event", kind, "err", err)

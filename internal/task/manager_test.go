@@ -34,11 +34,18 @@ func open(t *testing.T, dir string, p *tasktest.Pipelines) (*task.Manager, func(
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m, runManager(t, m)
+}
+
+// runManager runs m until the test ends, or until the returned stop, and
+// closes it.
+func runManager(t *testing.T, m *task.Manager) (stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
 	stopped := false
-	stop := func() {
+	stop = func() {
 		if stopped {
 			return
 		}
@@ -52,7 +59,7 @@ func open(t *testing.T, dir string, p *tasktest.Pipelines) (*task.Manager, func(
 		}
 	}
 	t.Cleanup(stop)
-	return m, stop
+	return stop
 }
 
 // eventually waits up to 5 s for cond.

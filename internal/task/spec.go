@@ -24,6 +24,8 @@ type Spec struct {
 	keys map[string]any
 	// secret are the passwords Scrub replaces.
 	secret []string
+	// Alert is the task's lag alert: keys of the server only (see lagRule).
+	Alert LagRule
 }
 
 // FieldError is a bad spec: the key at fault ("" when no single key is) and
@@ -89,6 +91,11 @@ func specOf(keys map[string]any) (*Spec, error) {
 			return nil, &FieldError{Field: k, Msg: why}
 		}
 	}
+	rule, err := lagRule(keys)
+	if err != nil {
+		return nil, err
+	}
+	keys, given := taskKeys(keys), keys
 	doc, err := json.Marshal(keys)
 	if err != nil {
 		return nil, &FieldError{Msg: "the body's values cannot be encoded again: " + err.Error()}
@@ -110,7 +117,7 @@ func specOf(keys map[string]any) (*Spec, error) {
 		}
 		return nil, &FieldError{Field: field, Msg: msg}
 	}
-	s := &Spec{Name: t.Name, Task: t, keys: keys}
+	s := &Spec{Name: t.Name, Task: t, keys: given, Alert: rule}
 	s.secret = s.secrets()
 	return s, nil
 }

@@ -118,6 +118,7 @@ func (m *Manager) Delete(ctx context.Context, name string) error {
 	}
 	e.deleted = true
 	e.rec.Desired = Stopped
+	m.watchLag(e, nil, time.Now()) // resolves its lag alert
 	var jobs []*job
 	for _, j := range []*job{e.run, e.verify} {
 		if j != nil {

@@ -1,5 +1,3 @@
-// Package tasktest has fake pipelines for the tests of the task manager and
-// of the API: prechecks, runs and verifications that touch no database.
 package tasktest
 
 import (
@@ -102,8 +100,9 @@ func (f *fake) Run(ctx context.Context) error {
 	tr := progress.NewTracker()
 	tr.Table("db.items", 10, 1, 1, 10, 100)
 	f.state.SetFull(tr)
-	f.state.SetPhase("incremental")
+	// The lag first, so that no sample of the incremental phase reads 0.
 	f.state.Stream.Applied(1, 2, 1500*time.Millisecond, "binlog.000001:4")
+	f.state.SetPhase("incremental")
 	<-ctx.Done()
 	return nil
 }
