@@ -13,6 +13,7 @@ var (
 	bytesDesc = prometheus.NewDesc("sluice_full_bytes_total", "Bytes read by the full load (source values).", []string{"task", "table"}, nil)
 	txnsDesc  = prometheus.NewDesc("sluice_cdc_transactions_total", "Source transactions applied.", []string{"task"}, nil)
 	chgDesc   = prometheus.NewDesc("sluice_cdc_row_changes_total", "Row changes applied.", []string{"task"}, nil)
+	tblDesc   = prometheus.NewDesc("sluice_cdc_table_row_changes_total", "Row changes applied, by source table.", []string{"task", "table"}, nil)
 	lagDesc   = prometheus.NewDesc("sluice_cdc_lag_seconds", "Source commit to target commit of the last transaction; 0 when caught up.", []string{"task"}, nil)
 	retryDesc = prometheus.NewDesc("sluice_retries_total", "Lost connections retried.", []string{"task"}, nil)
 
@@ -35,7 +36,7 @@ func Register(reg prometheus.Registerer, task *progress.Task) error {
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{phaseDesc, rowsDesc, bytesDesc, txnsDesc, chgDesc, lagDesc, retryDesc} {
+	for _, d := range []*prometheus.Desc{phaseDesc, rowsDesc, bytesDesc, txnsDesc, chgDesc, tblDesc, lagDesc, retryDesc} {
 		ch <- d
 	}
 }
@@ -67,6 +68,9 @@ func run(ch chan<- prometheus.Metric, t *progress.Task, lag bool) {
 	}
 	ch <- prometheus.MustNewConstMetric(txnsDesc, prometheus.CounterValue, float64(t.Stream.Txns()), t.Name)
 	ch <- prometheus.MustNewConstMetric(chgDesc, prometheus.CounterValue, float64(t.Stream.Changes()), t.Name)
+	for table, n := range t.Stream.Tables() {
+		ch <- prometheus.MustNewConstMetric(tblDesc, prometheus.CounterValue, float64(n), t.Name, table)
+	}
 	if lag {
 		ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, t.Stream.Lag().Seconds(), t.Name)
 	}

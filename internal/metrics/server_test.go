@@ -73,6 +73,8 @@ func TestServerMetrics(t *testing.T) {
 	tr.Table("shop.items", 10, 1, 1, 10, 100)
 	run.SetFull(tr)
 	run.Stream.Applied(4, 7, 2500*time.Millisecond, "binlog.000001:4")
+	run.Stream.AppliedTable("shop.items", 5)
+	run.Stream.AppliedTable("shop.orders", 2)
 	run.Retry()
 	paused := progress.NewTask("crm")
 	paused.SetPhase("incremental")
@@ -104,6 +106,8 @@ func TestServerMetrics(t *testing.T) {
 		"sluice_cdc_lag_seconds{task=shop} 2.5",
 		"sluice_cdc_row_changes_total{task=crm} 1",
 		"sluice_cdc_row_changes_total{task=shop} 7",
+		"sluice_cdc_table_row_changes_total{table=shop.items,task=shop} 5",
+		"sluice_cdc_table_row_changes_total{table=shop.orders,task=shop} 2",
 		"sluice_cdc_transactions_total{task=crm} 1",
 		"sluice_cdc_transactions_total{task=shop} 4",
 		"sluice_full_bytes_total{table=shop.items,task=shop} 100",

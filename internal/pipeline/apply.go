@@ -33,6 +33,9 @@ type apply struct {
 	changes int64
 	lastLag time.Duration
 	evTime  time.Time // the commit time of the rows event being applied ($commit_ts)
+	// byTable counts the open group's row changes per table, published
+	// when it commits.
+	byTable map[string]int64
 	// published: what the live state already counts
 	pubTxns, pubChanges int64
 }
@@ -241,6 +244,10 @@ func (a *apply) commit(ctx context.Context) error {
 	}
 	a.t.State.Stream.Applied(a.txns-a.pubTxns, a.changes-a.pubChanges, a.lastLag, a.pos.String())
 	a.pubTxns, a.pubChanges = a.txns, a.changes
+	for table, n := range a.byTable {
+		a.t.State.Stream.AppliedTable(table, n)
+	}
+	clear(a.byTable)
 	if a.ap.Idempotent {
 		idem, err := a.idempotent()
 		if err != nil {
@@ -317,6 +324,10 @@ func (a *apply) rows(at *applyTable, ev change.Event) error {
 			return err
 		}
 		a.changes++
+		if a.byTable == nil {
+			a.byTable = map[string]int64{}
+		}
+		a.byTable[at.table.String()]++
 	}
 	return nil
 }

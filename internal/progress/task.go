@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -50,6 +51,23 @@ type Stream struct {
 	changes atomic.Int64
 	lag     atomic.Int64 // nanoseconds
 	pos     atomic.Pointer[string]
+	tables  sync.Map // source db.table → *atomic.Int64 row changes applied
+}
+
+// AppliedTable adds committed row changes of one table.
+func (s *Stream) AppliedTable(table string, changes int64) {
+	c, _ := s.tables.LoadOrStore(table, new(atomic.Int64))
+	c.(*atomic.Int64).Add(changes)
+}
+
+// Tables returns the row changes applied per table.
+func (s *Stream) Tables() map[string]int64 {
+	out := map[string]int64{}
+	s.tables.Range(func(k, v any) bool {
+		out[k.(string)] = v.(*atomic.Int64).Load()
+		return true
+	})
+	return out
 }
 
 // Applied records committed source transactions and row changes, the lag of
