@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/sluicedb/sluice/internal/change"
 	"github.com/sluicedb/sluice/internal/config"
@@ -24,7 +25,13 @@ type Runner struct {
 	Log   *slog.Logger
 	Out   *os.File
 	State *progress.Task
+	// passedAt is when Check last found nothing blocking: a Run right
+	// after it (sluice server's start) does not repeat the checks.
+	passedAt time.Time
 }
+
+// recheckAfter is how old a passed precheck may be for Run to rely on it.
+const recheckAfter = time.Minute
 
 // task holds what the phases share once connected.
 type task struct {
@@ -93,7 +100,9 @@ func (r *Runner) Run(ctx context.Context) error {
 
 // prepare connects to both sides, reads the catalog and runs the prechecks.
 func (r *Runner) prepare(ctx context.Context) (*task, error) {
-	t, report, err := r.precheck(ctx)
+	fresh := !r.passedAt.IsZero() && time.Since(r.passedAt) < recheckAfter
+	r.passedAt = time.Time{} // used once
+	t, report, err := r.precheck(ctx, !fresh)
 	if err != nil {
 		return t, err
 	}
@@ -120,13 +129,17 @@ func (r *Runner) prepare(ctx context.Context) (*task, error) {
 // Check runs the prechecks of the task and returns their report, with
 // acknowledged warnings marked; it writes nothing anywhere.
 func (r *Runner) Check(ctx context.Context) (*precheck.Report, error) {
-	t, report, err := r.precheck(ctx)
+	t, report, err := r.precheck(ctx, true)
 	t.close()
+	if err == nil && len(report.Blocking()) == 0 {
+		r.passedAt = time.Now()
+	}
 	return report, err
 }
 
-// precheck connects to both sides, reads the catalog and runs the checks.
-func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) {
+// precheck connects to both sides, reads the catalog and, when checks is
+// set, runs the checks.
+func (r *Runner) precheck(ctx context.Context, checks bool) (*task, *precheck.Report, error) {
 	t := &task{Runner: r}
 	var in precheck.Input
 	t.src, in.SourceErr = source.Open(ctx, r.Task.Source)
@@ -172,9 +185,12 @@ func (r *Runner) precheck(ctx context.Context) (*task, *precheck.Report, error) 
 			return t, nil, err
 		}
 	}
-	report, err := precheck.Run(ctx, in)
-	if err != nil {
-		return t, nil, err
+	report := &precheck.Report{}
+	if checks || in.Source == nil || in.Sink == nil {
+		var err error
+		if report, err = precheck.Run(ctx, in); err != nil {
+			return t, nil, err
+		}
 	}
 	report.Names = precheck.NamesOf(t.tables)
 	report.Ack(r.Task.Acks)
