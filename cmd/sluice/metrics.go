@@ -48,7 +48,11 @@ func serveMetrics(addr string, state *progress.Task, log *slog.Logger) (stop fun
 }
 
 // startCPUProfile profiles the process until the returned stop is called.
+// A path "" profiles nothing (stop does nothing).
 func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, &config.UsageError{Msg: fmt.Sprintf("--cpu-profile: %v", err)}

@@ -143,23 +143,7 @@ func writeTaskFile(t *testing.T, path, text string) {
 // the source URL of the account.
 func mysqlAccount(t *testing.T, src *testdb.MySQLDB, user string) string {
 	t.Helper()
-	account := fmt.Sprintf("'%s'@'127.0.0.1'", user)
-	src.Exec(t, "DROP USER IF EXISTS "+account,
-		"CREATE USER "+account+" IDENTIFIED BY '"+leakPassword+"'",
-		"GRANT SELECT, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO "+account)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
-		defer cancel()
-		if _, err := src.DB.ExecContext(ctx, "DROP USER IF EXISTS "+account); err != nil {
-			t.Errorf("dropping MySQL user %s: %v", account, err)
-		}
-	})
-	u, err := url.Parse(src.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.User = url.UserPassword(user, leakPassword)
-	return u.String()
+	return src.Account(t, user, leakPassword)
 }
 
 // pgAccount creates role user with leakPassword that may create schemas in

@@ -88,13 +88,11 @@ Exit codes: 0 success or clean stop, 1 runtime failure, 2 bad usage,
 			if err != nil {
 				return err
 			}
-			if f.CPUProfile != "" {
-				stop, err := startCPUProfile(f.CPUProfile)
-				if err != nil {
-					return err
-				}
-				defer stop()
+			stop, err := startCPUProfile(f.CPUProfile)
+			if err != nil {
+				return err
 			}
+			defer stop()
 			state := progress.NewTask(task.Name)
 			if f.MetricsListen != "" {
 				stop, err := serveMetrics(f.MetricsListen, state, log)

@@ -59,13 +59,11 @@ be compared, 2 bad usage.`,
 			if err != nil {
 				return err
 			}
-			if f.CPUProfile != "" {
-				stop, err := startCPUProfile(f.CPUProfile)
-				if err != nil {
-					return err
-				}
-				defer stop()
+			stop, err := startCPUProfile(f.CPUProfile)
+			if err != nil {
+				return err
 			}
+			defer stop()
 			r := &pipeline.Runner{Task: task, Log: log, Out: os.Stderr}
 			report, err := r.Verify(c.Context(), o)
 			if err != nil {

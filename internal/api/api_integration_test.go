@@ -4,7 +4,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -138,18 +137,7 @@ func waitRows(t *testing.T, dst *testdb.PGDB, table, cond string) {
 // sluice needs, drops it when t ends, and returns its source URL.
 func sourceAccount(t *testing.T, src *testdb.MySQLDB) string {
 	t.Helper()
-	user := "api_" + src.Name[len(src.Name)-8:]
-	account := fmt.Sprintf("'%s'@'127.0.0.1'", user)
-	src.Exec(t, "CREATE USER "+account+" IDENTIFIED BY '"+apiPassword+"'",
-		"GRANT SELECT, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO "+account)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
-		defer cancel()
-		if _, err := src.DB.ExecContext(ctx, "DROP USER IF EXISTS "+account); err != nil {
-			t.Errorf("dropping MySQL user %s: %v", account, err)
-		}
-	})
-	return withUser(t, src.URL, user)
+	return src.Account(t, "api_"+src.Name[len(src.Name)-8:], apiPassword)
 }
 
 // withPassword is a PostgreSQL URL with apiPassword (the harness server

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sluicedb/sluice/internal/change"
 	"github.com/sluicedb/sluice/internal/schema"
@@ -87,18 +88,27 @@ type CopyMode struct {
 // copyKeeping copies into a temporary table shaped like the target, then
 // inserts what does not conflict with the target's rows.
 func copyKeeping(ctx context.Context, tx pgx.Tx, ref TableRef, cols []string, src pgx.CopyFromSource) (int64, error) {
+	tag, _, err := copyThroughTemp(ctx, tx, ref, cols, src)
+	return tag.RowsAffected(), err
+}
+
+// copyThroughTemp copies a chunk into a temporary table sluice_chunk shaped
+// like the target (dropped at commit), then inserts the rows that conflict
+// with none of the target's (ON CONFLICT DO NOTHING); copied is how many
+// rows the chunk had.
+func copyThroughTemp(ctx context.Context, tx pgx.Tx, ref TableRef, cols []string, src pgx.CopyFromSource) (inserted pgconn.CommandTag, copied int64, err error) {
 	table := schema.QualifiedName(ref.TargetSchema, ref.TargetTable)
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE sluice_chunk (LIKE `+table+`) ON COMMIT DROP`); err != nil {
-		return 0, err
+		return inserted, 0, err
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"sluice_chunk"}, cols, src); err != nil {
-		return 0, err
+	if copied, err = tx.CopyFrom(ctx, pgx.Identifier{"sluice_chunk"}, cols, src); err != nil {
+		return inserted, 0, err
 	}
 	list := make([]string, len(cols))
 	for i, c := range cols {
 		list[i] = schema.Ident(c)
 	}
 	l := strings.Join(list, ", ")
-	tag, err := tx.Exec(ctx, `INSERT INTO `+table+` (`+l+`) SELECT `+l+` FROM sluice_chunk ON CONFLICT DO NOTHING`)
-	return tag.RowsAffected(), err
+	inserted, err = tx.Exec(ctx, `INSERT INTO `+table+` (`+l+`) SELECT `+l+` FROM sluice_chunk ON CONFLICT DO NOTHING`)
+	return inserted, copied, err
 }

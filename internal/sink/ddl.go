@@ -63,21 +63,7 @@ func (s *Sink) MarkIndexed(ctx context.Context, task string, r TableRef) error {
 
 // Indexed returns the tables whose post-load steps are done.
 func (s *Sink) Indexed(ctx context.Context, task string) (map[TableRef]bool, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT source_db, source_table, target_schema, target_table
-		FROM sluice.table_state WHERE task = $1 AND indexed_at IS NOT NULL`, task)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[TableRef]bool{}
-	for rows.Next() {
-		var r TableRef
-		if err := rows.Scan(&r.SourceDB, &r.SourceTable, &r.TargetSchema, &r.TargetTable); err != nil {
-			return nil, err
-		}
-		out[r] = true
-	}
-	return out, rows.Err()
+	return s.tableStates(ctx, task, "indexed_at IS NOT NULL")
 }
 
 // AddForeignKey adds a constraint NOT VALID (an existing one is kept), then

@@ -65,19 +65,7 @@ func OriginOf(ctx context.Context, q Querier, table string, keyCols []string, ke
 // a collision.
 func copyMerging(ctx context.Context, tx pgx.Tx, ref TableRef, cols []string, src pgx.CopyFromSource, keyCols []string) (int64, error) {
 	table := schema.QualifiedName(ref.TargetSchema, ref.TargetTable)
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE sluice_chunk (LIKE `+table+`) ON COMMIT DROP`); err != nil {
-		return 0, err
-	}
-	copied, err := tx.CopyFrom(ctx, pgx.Identifier{"sluice_chunk"}, cols, src)
-	if err != nil {
-		return 0, err
-	}
-	list := make([]string, len(cols))
-	for i, c := range cols {
-		list[i] = schema.Ident(c)
-	}
-	l := strings.Join(list, ", ")
-	tag, err := tx.Exec(ctx, `INSERT INTO `+table+` (`+l+`) SELECT `+l+` FROM sluice_chunk ON CONFLICT DO NOTHING`)
+	tag, copied, err := copyThroughTemp(ctx, tx, ref, cols, src)
 	if err != nil || tag.RowsAffected() == copied {
 		return tag.RowsAffected(), err
 	}

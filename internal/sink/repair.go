@@ -51,12 +51,8 @@ func ReadPositions(ctx context.Context, tx pgx.Tx, task string) (Positions, erro
 	if done != nil {
 		p.FullDoneAt = *done
 	}
-	if ef != nil {
-		p.LoadEnd = change.Position{Flavor: deref(flavor), File: *ef, Offset: uint64(deref(eo)), GTID: deref(eg)}
-	}
-	if cf != nil {
-		p.Checkpoint = change.Position{Flavor: deref(flavor), File: *cf, Offset: uint64(deref(co)), GTID: deref(cg)}
-	}
+	p.LoadEnd = storedPosition(flavor, ef, eo, eg)
+	p.Checkpoint = storedPosition(flavor, cf, co, cg)
 	return p, nil
 }
 

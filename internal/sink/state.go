@@ -129,19 +129,22 @@ func (s *Sink) LoadTask(ctx context.Context, name string) (*Task, error) {
 		return nil, fmt.Errorf("reading the state of task %s: %w", name, err)
 	}
 	t.SchemaDone, t.FullDone = schemaDone != nil, fullDone != nil
-	if sf != nil {
-		t.Snapshot = change.Position{Flavor: deref(flavor), File: *sf, Offset: uint64(deref(so)), GTID: deref(sg)}
-	}
+	t.Snapshot = storedPosition(flavor, sf, so, sg)
 	if consistent != nil {
 		t.SnapshotConsistent = *consistent
 	}
-	if ef != nil {
-		t.LoadEnd = change.Position{Flavor: deref(flavor), File: *ef, Offset: uint64(deref(eo)), GTID: deref(eg)}
-	}
-	if cf != nil {
-		t.Checkpoint = change.Position{Flavor: deref(flavor), File: *cf, Offset: uint64(deref(co)), GTID: deref(cg)}
-	}
+	t.LoadEnd = storedPosition(flavor, ef, eo, eg)
+	t.Checkpoint = storedPosition(flavor, cf, co, cg)
 	return t, nil
+}
+
+// storedPosition makes a position of nullable state columns (zero when
+// the file is NULL).
+func storedPosition(flavor, file *string, offset *int64, gtid *string) change.Position {
+	if file == nil {
+		return change.Position{}
+	}
+	return change.Position{Flavor: deref(flavor), File: *file, Offset: uint64(deref(offset)), GTID: deref(gtid)}
 }
 
 func deref[T any](p *T) T {
@@ -152,10 +155,17 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// CreatedTables lists the source tables whose target tables this task created.
+// CreatedTables lists the source tables whose target tables this task
+// created (or adopted).
 func (s *Sink) CreatedTables(ctx context.Context, task string) (map[TableRef]bool, error) {
+	return s.tableStates(ctx, task, "true")
+}
+
+// tableStates lists the task's tables whose table_state row satisfies cond
+// (SQL over its columns).
+func (s *Sink) tableStates(ctx context.Context, task, cond string) (map[TableRef]bool, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT source_db, source_table, target_schema, target_table
-		FROM sluice.table_state WHERE task = $1`, task)
+		FROM sluice.table_state WHERE task = $1 AND `+cond, task)
 	if err != nil {
 		return nil, fmt.Errorf("reading the tables of task %s: %w", task, err)
 	}
@@ -193,21 +203,7 @@ func (s *Sink) TableColumns(ctx context.Context, schema, table string) (map[stri
 // AdoptedTables lists the tables this task found in the target rather
 // than created.
 func (s *Sink) AdoptedTables(ctx context.Context, task string) (map[TableRef]bool, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT source_db, source_table, target_schema, target_table
-		FROM sluice.table_state WHERE task = $1 AND adopted`, task)
-	if err != nil {
-		return nil, fmt.Errorf("reading the tables of task %s: %w", task, err)
-	}
-	defer rows.Close()
-	out := map[TableRef]bool{}
-	for rows.Next() {
-		var r TableRef
-		if err := rows.Scan(&r.SourceDB, &r.SourceTable, &r.TargetSchema, &r.TargetTable); err != nil {
-			return nil, err
-		}
-		out[r] = true
-	}
-	return out, rows.Err()
+	return s.tableStates(ctx, task, "adopted")
 }
 
 // ExistingTables returns which of the given relations (TargetSchema.TargetTable)

@@ -268,3 +268,27 @@ func oneValue(t testing.TB, rows [][]any, query string) any {
 	}
 	return rows[0][0]
 }
+
+// Account creates a MariaDB account user@127.0.0.1 with password and the
+// grants sluice needs (SELECT, RELOAD, REPLICATION CLIENT and SLAVE), drops
+// it when t ends, and returns the server's URL with that user and password.
+func (m *MySQLDB) Account(t testing.TB, user, password string) string {
+	t.Helper()
+	account := fmt.Sprintf("'%s'@'127.0.0.1'", user)
+	m.Exec(t, "DROP USER IF EXISTS "+account,
+		"CREATE USER "+account+" IDENTIFIED BY '"+strings.ReplaceAll(password, "'", "''")+"'",
+		"GRANT SELECT, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO "+account)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
+		defer cancel()
+		if _, err := m.DB.ExecContext(ctx, "DROP USER IF EXISTS "+account); err != nil {
+			t.Errorf("testdb: dropping MySQL user %s: %v", account, err)
+		}
+	})
+	u, err := url.Parse(m.URL)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	u.User = url.UserPassword(user, password)
+	return u.String()
+}
