@@ -35,7 +35,7 @@ type apply struct {
 	evTime  time.Time // the commit time of the rows event being applied ($commit_ts)
 	// byTable counts the open group's row changes per table, published
 	// when it commits.
-	byTable map[string]int64
+	byTable map[*schema.Table]int64
 	// published: what the live state already counts
 	pubTxns, pubChanges int64
 }
@@ -245,7 +245,7 @@ func (a *apply) commit(ctx context.Context) error {
 	a.t.State.Stream.Applied(a.txns-a.pubTxns, a.changes-a.pubChanges, a.lastLag, a.pos.String())
 	a.pubTxns, a.pubChanges = a.txns, a.changes
 	for table, n := range a.byTable {
-		a.t.State.Stream.AppliedTable(table, n)
+		a.t.State.Stream.AppliedTable(table.String(), n)
 	}
 	clear(a.byTable)
 	if a.ap.Idempotent {
@@ -325,9 +325,9 @@ func (a *apply) rows(at *applyTable, ev change.Event) error {
 		}
 		a.changes++
 		if a.byTable == nil {
-			a.byTable = map[string]int64{}
+			a.byTable = map[*schema.Table]int64{}
 		}
-		a.byTable[at.table.String()]++
+		a.byTable[at.table]++
 	}
 	return nil
 }

@@ -165,14 +165,9 @@ const OriginColumn = "_sluice_origin"
 // image (one value per SourceColumns entry), in Columns order. A table
 // that keeps every column in place returns the image itself.
 func (t *Table) Project(image []any) []any {
-	if len(t.Columns) == len(image) {
-		identity := true
-		for i := range t.Columns {
-			identity = identity && t.Columns[i].Position == i
-		}
-		if identity {
-			return image
-		}
+	if t.SourceColumns == nil || len(t.Columns) == 0 ||
+		len(t.Columns) == len(image) && t.Columns[len(t.Columns)-1].Position == len(image)-1 {
+		return image // no selection (positions only grow: the last in place means all are)
 	}
 	out := make([]any, len(t.Columns))
 	for i := range t.Columns {
