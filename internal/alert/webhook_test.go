@@ -89,6 +89,9 @@ func TestDeliverRetried(t *testing.T) {
 		a2, _ := r2.alerts()
 		return len(a1) == 2 && len(a2) == 2
 	})
+	// A delivery is counted when its answer is back, after the receiver
+	// recorded it.
+	waitFor(t, "four deliveries counted", func() bool { sent, _, _ := w.Counts(); return sent == 4 })
 	got, calls := r1.alerts()
 	if calls != 4 {
 		t.Errorf("webhook 1: %d calls, want 4 (2 refused, 2 delivered)", calls)
