@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sluicedb/sluice/internal/precheck"
 	"github.com/sluicedb/sluice/internal/progress"
 )
 
@@ -212,6 +213,9 @@ func (m *Manager) supervise(ctx context.Context, e *entry, j *job, md mode, spec
 	p := m.opts.NewPipeline(spec.Task, e.log, live)
 
 	report, err := p.Check(ctx)
+	if md == modeRestart {
+		report, err = m.awaitServers(ctx, e, p, spec, report, err)
+	}
 	e.mu.Lock()
 	var o outcome
 	if err == nil {
@@ -309,4 +313,40 @@ func (m *Manager) halted(ctx context.Context, e *entry, md mode) {
 	if msg != "" {
 		m.event(ctx, e, levelInfo, kind, msg)
 	}
+}
+
+// awaitServers retries the precheck of a task resumed after the server's
+// restart while it fails only because the source or the target cannot be
+// reached (they may be restarting too), with backoff from 1 s to 30 s, for
+// the task's retry_for — as a running task retries a lost connection —
+// instead of failing the task at once.
+func (m *Manager) awaitServers(ctx context.Context, e *entry, p Pipeline, spec *Spec, report *precheck.Report, err error) (*precheck.Report, error) {
+	start, wait := time.Now(), time.Second
+	for waited := false; err == nil && unreachable(report) && ctx.Err() == nil && time.Since(start) < spec.Task.RetryFor; waited = true {
+		if !waited {
+			e.mu.Lock()
+			m.event(context.WithoutCancel(ctx), e, levelWarn, "waiting",
+				"after the server's restart the source or the target cannot be reached; retrying for "+spec.Task.RetryFor.String())
+			e.mu.Unlock()
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 30*time.Second)
+		report, err = p.Check(ctx)
+	}
+	return report, err
+}
+
+// unreachable reports whether what blocks a precheck is only that a server
+// cannot be reached.
+func unreachable(r *precheck.Report) bool {
+	blocking := r.Blocking()
+	for _, res := range blocking {
+		if res.ID != precheck.IDSourceConnect && res.ID != precheck.IDTargetConnect {
+			return false
+		}
+	}
+	return len(blocking) > 0
 }

@@ -386,3 +386,33 @@ func TestStoreIsPrivate(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskRestartWaitsForServers: a task resumed after the server's restart
+// whose source cannot be reached yet waits (and says so) instead of
+// failing, and runs once the source answers.
+func TestTaskRestartWaitsForServers(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	p := tasktest.New()
+	m, stop := open(t, dir, p)
+	if _, err := m.Create(ctx, spec("r")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Start(ctx, "r"); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+
+	p2 := tasktest.New()
+	p2.Report("r", precheck.IDSourceConnect, precheck.Error)
+	m2, _ := open(t, dir, p2)
+	eventually(t, "the waiting event", func() bool {
+		events, _ := m2.Events(ctx, "r", 5, 0)
+		return len(events) > 0 && events[0].Kind == "waiting"
+	})
+	if s := state(t, m2, "r"); s == task.Failed || p2.Runs("r") != 0 {
+		t.Fatalf("while the source is unreachable: %s, %d runs", s, p2.Runs("r"))
+	}
+	p2.Clear("r")
+	eventually(t, "the run once the source answers", func() bool { return p2.Runs("r") == 1 && state(t, m2, "r") == task.Running })
+}
