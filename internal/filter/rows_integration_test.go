@@ -7,10 +7,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"math"
 	"math/rand/v2"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -305,23 +303,7 @@ func snapshotRows(t *testing.T, src *testdb.MySQLDB) map[int64][]any {
 // or the after images of updates. The map is keyed by id.
 func binlogRows(t *testing.T, src *testdb.MySQLDB, pos mysql.Position, n int) map[int64][]any {
 	t.Helper()
-	u, err := url.Parse(src.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, _ := strconv.Atoi(u.Port())
-	pw, _ := u.User.Password()
-	syncer := replication.NewBinlogSyncer(replication.BinlogSyncerConfig{
-		ServerID: 100000 + rand.Uint32N(1<<30), Flavor: mysql.MariaDBFlavor,
-		Host: u.Hostname(), Port: uint16(port), User: u.User.Username(), Password: pw,
-		ParseTime: false, UseDecimal: false, TimestampStringLocation: time.UTC,
-		Logger: slog.New(slog.DiscardHandler),
-	})
-	defer syncer.Close()
-	streamer, err := syncer.StartSync(pos)
-	if err != nil {
-		t.Fatal(err)
-	}
+	streamer := src.BinlogSyncer(t, pos)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	out := map[int64][]any{}

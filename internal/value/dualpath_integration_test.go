@@ -11,10 +11,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
-	"math/rand/v2"
-	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -233,23 +229,7 @@ func snapshotRows(t *testing.T, src *testdb.MySQLDB) [][]any {
 // binlog reader is, until n rows of the test's table arrived.
 func binlogRows(t *testing.T, src *testdb.MySQLDB, file string, pos uint32, n int) [][]any {
 	t.Helper()
-	u, err := url.Parse(src.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, _ := strconv.Atoi(u.Port())
-	pw, _ := u.User.Password()
-	syncer := replication.NewBinlogSyncer(replication.BinlogSyncerConfig{
-		ServerID: 100000 + rand.Uint32N(1<<30), Flavor: mysql.MariaDBFlavor,
-		Host: u.Hostname(), Port: uint16(port), User: u.User.Username(), Password: pw,
-		ParseTime: false, UseDecimal: false, TimestampStringLocation: time.UTC,
-		Logger: slog.New(slog.DiscardHandler),
-	})
-	defer syncer.Close()
-	streamer, err := syncer.StartSync(mysql.Position{Name: file, Pos: pos})
-	if err != nil {
-		t.Fatal(err)
-	}
+	streamer := src.BinlogSyncer(t, mysql.Position{Name: file, Pos: pos})
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	var out [][]any
